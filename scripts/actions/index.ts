@@ -1,0 +1,30 @@
+// The registry of actions a playbook step may name.
+import { commandAction, shellAction } from './command.js';
+import { copyAction } from './copy.js';
+import { fileAction } from './file.js';
+import { fstabAction } from './fstab.js';
+import { iniAction } from './ini.js';
+import { logsAction } from './logs.js';
+import { mountAction } from './mount.js';
+import { httpAction, tcpAction } from './net.js';
+import { serviceAction } from './service.js';
+import type { Action } from './types.js';
+import { waitAction } from './wait.js';
+
+/** Every action by the name used in `action:`. */
+export const actions: Record<string, Action> = Object.fromEntries(
+  [
+    commandAction,
+    shellAction,
+    serviceAction,
+    fileAction,
+    copyAction,
+    iniAction,
+    fstabAction,
+    mountAction,
+    tcpAction,
+    httpAction,
+    waitAction,
+    logsAction,
+  ].map((a) => [a.name, a as unknown as Action]),
+);

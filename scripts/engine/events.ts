@@ -1,0 +1,57 @@
+// Typed events the engine emits; every renderer (tree, plain, json, junit) only consumes them.
+import type { FileDiff } from '../actions/types.js';
+
+/** How a step ended. */
+export type StepStatus = 'ok' | 'changed' | 'failed' | 'skipped';
+
+/** Per-host totals shown in the recap. */
+export interface HostRecap {
+  host: string;
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: boolean;
+  /** Why the host failed or was unreachable, one line. */
+  error?: string;
+  durationMs: number;
+}
+
+/** Everything a renderer may be told, keyed on `kind`. */
+export type RunEvent =
+  | {
+      kind: 'run:start';
+      runId: string;
+      playbook: string;
+      hosts: string[];
+      check: boolean;
+      params: Record<string, unknown>;
+      time: string;
+    }
+  | { kind: 'host:start'; host: string }
+  | { kind: 'host:connect'; host: string; durationMs: number }
+  | { kind: 'step:start'; host: string; index: number; name: string; rescue: boolean }
+  | { kind: 'cmd'; host: string; index: number; command: string }
+  | { kind: 'output'; host: string; index: number; line: string }
+  | { kind: 'progress'; host: string; index: number; done: number; total: number }
+  | {
+      kind: 'step:end';
+      host: string;
+      index: number;
+      name: string;
+      status: StepStatus;
+      changes: string[];
+      diffs: FileDiff[];
+      /** ok: why nothing changed; failed: why; skipped: why. */
+      message?: string;
+      notes: string[];
+      data?: Record<string, unknown>;
+      durationMs: number;
+      check: boolean;
+    }
+  | { kind: 'host:end'; host: string; recap: HostRecap }
+  | { kind: 'warn'; host?: string; message: string }
+  | { kind: 'run:end'; recaps: HostRecap[]; exitCode: number; durationMs: number; interrupted: boolean };
+
+/** Receives events; renderers implement it. */
+export type EventSink = (e: RunEvent) => void;

@@ -1,0 +1,77 @@
+// The loaded, validated shapes of playbooks and inventories, with source positions kept.
+import type { SourcePosition } from './errors.js';
+
+/** A JSON Schema of one playbook input; `secret`, `env` and `description` are waptops keywords. */
+export interface ParamSpec {
+  type?: string;
+  default?: unknown;
+  description?: string;
+  /** Never printed; never accepted from `-e`; read from `env`, `--secret-file` or a hidden prompt. */
+  secret?: boolean;
+  /** Environment variable a secret (or any param) is read from. */
+  env?: string;
+  [keyword: string]: unknown;
+}
+
+/** One step of a playbook as written, with its position for error messages. */
+export interface Step {
+  name: string;
+  id?: string;
+  action: string;
+  with: Record<string, unknown>;
+  when?: string;
+  retries: number;
+  /** Seconds between tries. */
+  delay: number;
+  until?: string;
+  become?: boolean | string;
+  /** Seconds. */
+  timeout?: number;
+  ignore_errors: boolean;
+  changed_when?: boolean | string;
+  failed_when?: string;
+  pos: SourcePosition;
+  /** Position of a key under `with` (e.g. ['port']), falling back to the step. */
+  posOf(path: (string | number)[]): SourcePosition;
+}
+
+/** A validated playbook. */
+export interface Playbook {
+  name: string;
+  description: string;
+  file: string;
+  hosts: string;
+  confirm: boolean;
+  params: Record<string, ParamSpec>;
+  vars: Record<string, unknown>;
+  steps: Step[];
+  rescue: Step[];
+}
+
+/** How to reach one host. */
+export interface HostEntry {
+  name: string;
+  connection: 'ssh' | 'local';
+  address: string;
+  port: number;
+  user: string;
+  identityFile?: string;
+  knownHosts?: string;
+  hostKeyPolicy: 'strict' | 'accept-new';
+  /** Default become for every step on this host. */
+  become: boolean | string;
+  connectTimeout: number;
+  /** ProxyJump: another inventory host name or `user@host:port`. */
+  jump?: string;
+  vars: Record<string, unknown>;
+  groups: string[];
+  pos: SourcePosition;
+}
+
+/** A validated inventory: hosts and the group tree flattened to member lists. */
+export interface Inventory {
+  file: string;
+  hosts: Map<string, HostEntry>;
+  /** Group name -> host names (children expanded). */
+  groups: Map<string, string[]>;
+}
