@@ -10,7 +10,7 @@ $(NODE_MODULES): package.json package-lock.json
 
 # System packages the tests need (a real sshd, sudo for become, acl/attr tools).
 deps: $(NODE_MODULES)
-	@bash scripts/dev/ensure-debian-packages.sh openssh-server openssh-client sudo acl attr
+	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr
 
 build: $(NODE_MODULES)
 	npx tsc -p tsconfig.build.json

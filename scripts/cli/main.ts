@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// The `waptops` command line: parses argv and hands each subcommand to its own module.
+import { Command, Option } from 'commander';
+import { fail } from './fail.js';
+import { packageVersion } from './paths.js';
+
+const collect = (value: string, prev: string[]) => [...prev, value];
+
+const program = new Command('waptops')
+  .description('Typed, tested playbooks for WAPT server operations')
+  .version(packageVersion(), '-V, --version')
+  .option('--debug', 'show stack traces')
+  .showHelpAfterError('(run waptops help for usage)')
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 1);
+  });
+
+program
+  .command('list')
+  .description('list playbooks with their description and params')
+  .option('--json', 'print JSON')
+  .action(async (opts) => (await import('./list.js')).listCommand(opts));
+
+program
+  .command('validate')
+  .description('check playbooks and inventories (default: playbooks/*.yml and inventory/*.yml)')
+  .argument('[files...]')
+  .action(async (files: string[]) => (await import('./validate.js')).validateCommand(files));
+
+program
+  .command('facts')
+  .description('print the facts of a host as JSON')
+  .argument('<host>')
+  .option('-i, --inventory <file>', 'inventory file')
+  .action(async (host: string, opts) => (await import('./facts.js')).factsCommand(host, opts));
+
+program
+  .command('run')
+  .description('run a playbook (a name from playbooks/ or a path)')
+  .argument('<playbook>')
+  .option('-i, --inventory <file>', 'inventory file (default inventory/lab.yml, else inventory/hosts.yml)')
+  .option('-l, --limit <pattern>', 'hosts, groups or globs, comma separated; !x excludes')
+  .option('-e, --extra <key=value>', 'a playbook param (repeatable)', collect, [])
+  .option('--secret-file <name=path>', 'read a secret param from a file (repeatable)', collect, [])
+  .option('--check', 'report what would change, change nothing')
+  .option('--diff', 'show before/after of file edits')
+  .addOption(new Option('--forks <n>', 'hosts at once').default(50).argParser(positiveInt))
+  .addOption(new Option('--serial <n>', 'hosts per batch').argParser(positiveInt))
+  .addOption(new Option('--max-fail-percent <p>', 'stop starting batches above this').argParser(percent))
+  .option('--shard <k/n>', 'run only the k-th of n stable slices of the hosts')
+  .option('--json <file>', 'write a JSON report')
+  .option('--junit <file>', 'write a JUnit XML report')
+  .option('--yes', 'confirm without asking (needed off a terminal for confirm: true playbooks)')
+  .option('--plain', 'plain lines even on a terminal')
+  .action(async (playbook: string, opts) => (await import('./run.js')).runCommand(playbook, opts));
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) fail(`expected a positive integer, got '${v}'`);
+  return n;
+}
+
+function percent(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 100) fail(`expected a percentage 0-100, got '${v}'`);
+  return n;
+}
+
+program
+  .parseAsync(process.argv)
+  .catch(async (e) => (await import('./fail.js')).reportError(e, program.opts().debug));

@@ -1,0 +1,35 @@
+// Picks the screen renderer (tree on a terminal, plain lines elsewhere) and the file reports.
+import {
+  combineRenderers,
+  createJsonWriter,
+  createJunitWriter,
+  createRenderer,
+  registerSecret,
+} from '../report/index.js';
+import type { Renderer } from '../report/types.js';
+
+/** The report options of `waptops run`. */
+export interface ReportChoice {
+  plain?: boolean;
+  diff?: boolean;
+  json?: string;
+  junit?: string;
+  /** Secret values to mask in everything printed or written. */
+  secrets: string[];
+  stepCount: number;
+}
+
+/** One renderer feeding the screen and every requested report file. */
+export function openReports(choice: ReportChoice): Renderer {
+  for (const s of choice.secrets) registerSecret(s);
+  const tty = Boolean(process.stdout.isTTY) && !choice.plain && process.env.CI !== 'true';
+  const screen = createRenderer(tty ? 'tree' : 'plain', {
+    diff: Boolean(choice.diff),
+    color: tty,
+    stepCount: choice.stepCount,
+  });
+  const files: Renderer[] = [];
+  if (choice.json) files.push(createJsonWriter(choice.json));
+  if (choice.junit) files.push(createJunitWriter(choice.junit));
+  return combineRenderers(screen, ...files);
+}

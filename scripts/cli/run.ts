@@ -1,0 +1,123 @@
+// `waptops run`: load and check everything, confirm, run, report, audit, exit with the run's code.
+import { appendAudit } from '../engine/audit.js';
+import { ExitCode, ValidationError, WaptopsError } from '../engine/errors.js';
+import { loadInventory, selectHosts, shardHosts } from '../engine/load-inventory.js';
+import { loadPlaybook } from '../engine/load-playbook.js';
+import { resolveParams } from '../engine/params.js';
+import { runPlaybook } from '../engine/run.js';
+import { maskParams } from '../engine/scope.js';
+import { isSecret } from '../transport/command.js';
+import { transportFor } from '../transport/connect.js';
+import { inventoryPath, playbookPath } from './paths.js';
+import { confirmRun, promptSecret } from './prompt.js';
+import { openReports } from './reports.js';
+
+/** Options of `waptops run` as commander parses them. */
+export interface RunCliOptions {
+  inventory?: string;
+  limit?: string;
+  extra: string[];
+  secretFile: string[];
+  check?: boolean;
+  diff?: boolean;
+  forks: number;
+  serial?: number;
+  maxFailPercent?: number;
+  shard?: string;
+  json?: string;
+  junit?: string;
+  yes?: boolean;
+  plain?: boolean;
+}
+
+function pairs(list: string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new ValidationError([{ path: flag, message: `expected name=value, got '${item}'` }]);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+function parseShard(s: string | undefined): { k: number; n: number } | undefined {
+  if (s === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(s);
+  const k = Number(m?.[1]);
+  const n = Number(m?.[2]);
+  if (!m || n < 1 || k < 1 || k > n) {
+    throw new ValidationError([{ path: '--shard', message: `expected K/N with 1 <= K <= N, got '${s}'` }]);
+  }
+  return { k, n };
+}
+
+/** Runs a playbook from the command line and exits with the documented code. */
+export async function runCommand(playbookArg: string, opts: RunCliOptions): Promise<void> {
+  const playbook = loadPlaybook(playbookPath(playbookArg));
+  const inventory = loadInventory(inventoryPath(opts.inventory));
+  const shard = parseShard(opts.shard);
+  let hosts = selectHosts(inventory, playbook.hosts);
+  if (opts.limit) {
+    const limited = new Set(selectHosts(inventory, opts.limit));
+    hosts = hosts.filter((h) => limited.has(h));
+  }
+  if (shard) hosts = shardHosts(hosts, shard.k, shard.n);
+  if (hosts.length === 0) {
+    throw new WaptopsError(
+      `no host matches '${opts.limit ?? playbook.hosts}'${shard ? ` in shard ${opts.shard}` : ''}`,
+    );
+  }
+  const params = await resolveParams(playbook, {
+    extra: pairs(opts.extra, '-e'),
+    secretFiles: pairs(opts.secretFile, '--secret-file'),
+    env: process.env,
+    prompt: process.stdin.isTTY ? promptSecret : undefined,
+  });
+  const secrets = Object.values(params).filter(isSecret);
+  if (playbook.confirm && !opts.check && !opts.yes)
+    await confirmRun(playbook.name, hosts, maskParams(params));
+
+  const reports = openReports({
+    ...opts,
+    secrets: secrets.map((s) => s.reveal()),
+    stepCount: playbook.steps.length,
+  });
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    reports.sink({
+      kind: 'warn',
+      message: 'interrupted: no new step starts; running steps finish (Ctrl-C again to quit now)',
+    });
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const summary = await runPlaybook({
+    playbook,
+    inventory,
+    hosts,
+    params,
+    check: Boolean(opts.check),
+    diff: Boolean(opts.diff),
+    forks: opts.forks,
+    serial: opts.serial,
+    maxFailPercent: opts.maxFailPercent,
+    sink: reports.sink,
+    signal: controller.signal,
+    transportFor: (entry) => transportFor(entry, inventory),
+  });
+  await reports.done();
+  await appendAudit({
+    playbook: playbook.name,
+    params: maskParams(params),
+    hosts,
+    check: Boolean(opts.check),
+    exitCode: summary.exitCode,
+    recaps: summary.recaps,
+    durationMs: summary.durationMs,
+  }).catch((e: Error) => process.stderr.write(`waptops: could not write the audit log: ${e.message}\n`));
+  process.exit(summary.exitCode);
+}

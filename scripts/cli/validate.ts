@@ -1,0 +1,40 @@
+// `waptops validate`: checks playbooks and inventories and reports every problem at once.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Problem, ValidationError } from '../engine/errors.js';
+import { loadInventory } from '../engine/load-inventory.js';
+import { loadPlaybook } from '../engine/load-playbook.js';
+import { playbooksDir } from './paths.js';
+
+function defaultFiles(): string[] {
+  const ymls = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => path.join(dir, f))
+      : [];
+  return [...ymls(path.relative(process.cwd(), playbooksDir()) || 'playbooks'), ...ymls('inventory')];
+}
+
+/** True when a file is an inventory (it lives in an `inventory` directory). */
+export function isInventoryFile(file: string): boolean {
+  return path.basename(path.dirname(path.resolve(file))) === 'inventory';
+}
+
+/** Validates the given files (default: all playbooks and inventories); exits 1 on any problem. */
+export function validateCommand(files: string[]): void {
+  const targets = files.length > 0 ? files : defaultFiles();
+  const problems: Problem[] = [];
+  for (const file of targets) {
+    try {
+      if (isInventoryFile(file)) loadInventory(file);
+      else loadPlaybook(file);
+      process.stdout.write(`ok  ${file}\n`);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+}

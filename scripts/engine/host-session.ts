@@ -1,0 +1,83 @@
+// One host during one run: its transport, its fact cache, and the context actions see.
+import type { ActionContext } from '../actions/types.js';
+import type { Fact } from '../facts/types.js';
+import { becomeShell } from '../transport/become.js';
+import { type Command, sh } from '../transport/command.js';
+import type { RunOptions, RunResult, Transport } from '../transport/types.js';
+import { StepError } from './errors.js';
+import type { HostEntry } from './model.js';
+
+/** Hooks a session reports through while a step runs. */
+export interface StepHooks {
+  onCommand(display: string): void;
+  onOutput(line: string): void;
+  onProgress(done: number, total: number): void;
+  onNote(line: string): void;
+}
+
+/** A connected host: runs commands through the right become shell and caches facts. */
+export class HostSession {
+  private readonly facts = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly entry: HostEntry,
+    readonly transport: Transport,
+    readonly check: boolean,
+  ) {}
+
+  /** Runs a command as the given become spec; a non-zero exit is a result, not an error. */
+  async run(
+    cmd: Command,
+    become: boolean | string | undefined,
+    opts: Omit<RunOptions, 'shell'> = {},
+  ): Promise<RunResult> {
+    return this.transport.run(cmd, { ...opts, shell: becomeShell(become ?? this.entry.become) });
+  }
+
+  /** A fact, fetched once per host per run and per become user. */
+  fact<T>(f: Fact<T>, become: boolean | string | undefined): Promise<T> {
+    const who = f.become ? true : (become ?? this.entry.become);
+    const key = `${String(who)}\u0000${f.key}`;
+    let p = this.facts.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = this.run(f.command, who).then((r) => f.parse(r));
+      this.facts.set(key, p);
+      p.catch(() => this.facts.delete(key));
+    }
+    return p;
+  }
+
+  /** Forgets every cached fact: called after a step changed the host. */
+  invalidateFacts(): void {
+    this.facts.clear();
+  }
+
+  /** Reads a file as the become user; undefined when it does not exist. */
+  async readFile(path: string, become: boolean | string | undefined): Promise<Buffer | undefined> {
+    const r = await this.run(sh`if [ -e ${path} ]; then base64 < ${path}; else exit 3; fi`, become);
+    if (r.code === 3) return undefined;
+    if (r.code !== 0) throw new StepError(`${this.entry.name}: cannot read ${path}: ${r.stderr.trim()}`);
+    return Buffer.from(r.stdout.replace(/\s+/g, ''), 'base64');
+  }
+
+  /** The context an action's read phase gets for one step. */
+  contextFor(
+    become: boolean | string | undefined,
+    hooks: StepHooks,
+    signal: AbortSignal,
+    timeoutMs?: number,
+  ): ActionContext {
+    return {
+      host: this.entry.name,
+      address: this.entry.connection === 'local' ? '127.0.0.1' : this.entry.address,
+      vars: this.entry.vars,
+      check: this.check,
+      fact: (f) => this.fact(f, become),
+      run: (cmd, o) => this.run(cmd, become, { timeoutMs: o?.timeoutMs ?? timeoutMs }),
+      readFile: (p) => this.readFile(p, become),
+      progress: hooks.onProgress,
+      note: hooks.onNote,
+      signal,
+    };
+  }
+}

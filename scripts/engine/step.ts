@@ -1,0 +1,140 @@
+// Runs one step on one host: when, expressions, read, plan, apply (or not, in --check), retries.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Action, Change, FileDiff, Plan } from '../actions/types.js';
+import { displayCommand } from '../transport/command.js';
+import type { RunResult } from '../transport/types.js';
+import { CommandError, StepError, WaptopsError } from './errors.js';
+import type { StepStatus } from './events.js';
+import type { HostSession, StepHooks } from './host-session.js';
+import type { Step } from './model.js';
+import { resolveStepWith, type Scope, truthy } from './scope.js';
+
+/** What one step did; `data` is what later steps read as `steps.<id>`. */
+export interface StepOutcome {
+  status: StepStatus;
+  changes: string[];
+  diffs: FileDiff[];
+  message?: string;
+  data: Record<string, unknown>;
+}
+
+/** Everything a step needs besides the step itself. */
+export interface StepRun {
+  session: HostSession;
+  action: Action;
+  scope: Scope;
+  hooks: StepHooks;
+  signal: AbortSignal;
+  diff: boolean;
+}
+
+function lastResultData(r: RunResult | undefined): Record<string, unknown> {
+  return r ? { stdout: r.stdout, stderr: r.stderr, rc: r.code } : {};
+}
+
+async function applyChange(run: StepRun, step: Step, change: Change): Promise<RunResult | undefined> {
+  const { session, hooks } = run;
+  let last: RunResult | undefined;
+  if (change.upload) {
+    hooks.onCommand(
+      `upload ${typeof change.upload.source === 'string' ? change.upload.source : '(bytes)'} -> ${change.upload.path}`,
+    );
+    await session.transport.put(change.upload.source, change.upload.path, {
+      mode: change.upload.mode,
+      onProgress: hooks.onProgress,
+    });
+  }
+  for (const cmd of change.commands) {
+    const shown = displayCommand(cmd);
+    hooks.onCommand(shown);
+    last = await session.run(cmd, step.become, {
+      timeoutMs: step.timeout ? step.timeout * 1000 : undefined,
+      onOutput: (_s, chunk) => {
+        const line = chunk.trimEnd().split('\n').pop();
+        if (line) hooks.onOutput(line);
+      },
+    });
+    if (last.code !== 0 || last.timedOut) {
+      throw new CommandError(session.entry.name, shown, last.timedOut ? null : last.code, last.stderr);
+    }
+  }
+  return last;
+}
+
+async function attempt(run: StepRun, step: Step): Promise<StepOutcome> {
+  const { session, action, scope } = run;
+  const params = await resolveStepWith(step, action, scope, session);
+  const ctx = session.contextFor(
+    step.become,
+    run.hooks,
+    run.signal,
+    step.timeout ? step.timeout * 1000 : undefined,
+  );
+  const state = await action.read(ctx, params);
+  const plan: Plan = action.plan(state, params);
+  const data: Record<string, unknown> = { ...(plan.data ?? {}) };
+  const base = {
+    changes: plan.changes.map((c) => c.summary),
+    diffs: run.diff ? plan.changes.flatMap((c) => (c.diff ? [c.diff] : [])) : [],
+    data,
+  };
+  if (plan.failed) return { ...base, status: 'failed', message: plan.failed };
+  if (plan.changes.length === 0) return { ...base, status: 'ok', message: plan.reason };
+  const readOnlyCommand = step.changed_when === false;
+  if (session.check && !readOnlyCommand)
+    return { ...base, status: 'changed', message: 'would change (check mode)' };
+  let last: RunResult | undefined;
+  try {
+    for (const change of plan.changes) last = (await applyChange(run, step, change)) ?? last;
+  } finally {
+    session.invalidateFacts();
+    for (const k of Object.keys(scope.facts)) delete scope.facts[k];
+  }
+  Object.assign(data, lastResultData(last));
+  return { ...base, status: readOnlyCommand ? 'ok' : 'changed' };
+}
+
+async function judge(run: StepRun, step: Step, outcome: StepOutcome): Promise<StepOutcome> {
+  const withResult = { ...run.scope, result: { status: outcome.status, ...outcome.data } };
+  if (typeof step.changed_when === 'string' && outcome.status !== 'failed') {
+    outcome.status = (await truthy(step.changed_when, withResult, run.session, step)) ? 'changed' : 'ok';
+  }
+  if (step.failed_when && (await truthy(step.failed_when, withResult, run.session, step))) {
+    return { ...outcome, status: 'failed', message: `failed_when is true: ${step.failed_when}` };
+  }
+  return outcome;
+}
+
+function failure(e: unknown): StepOutcome {
+  const message = e instanceof WaptopsError ? e.message : `internal error: ${(e as Error)?.message ?? e}`;
+  return { status: 'failed', changes: [], diffs: [], message, data: {} };
+}
+
+/** Runs a step with its retries/until; never throws for a step failure, returns it. */
+export async function runStep(run: StepRun, step: Step): Promise<StepOutcome> {
+  if (step.when !== undefined && !(await truthy(step.when, run.scope, run.session, step))) {
+    return { status: 'skipped', changes: [], diffs: [], message: `when is false: ${step.when}`, data: {} };
+  }
+  let outcome: StepOutcome = failure(new StepError('not run'));
+  for (let i = 0; i <= step.retries; i++) {
+    if (i > 0) {
+      run.hooks.onNote(`retry ${i}/${step.retries} after: ${outcome.message ?? 'until is false'}`);
+      await sleep(step.delay * 1000);
+    }
+    try {
+      outcome = await judge(run, step, await attempt(run, step));
+    } catch (e) {
+      outcome = failure(e);
+    }
+    const result = { status: outcome.status, ...outcome.data };
+    const done =
+      outcome.status !== 'failed' &&
+      (!step.until ||
+        (await truthy(step.until, { ...run.scope, result }, run.session, step).catch(() => false)));
+    if (done) return outcome;
+    if (step.until && outcome.status !== 'failed')
+      outcome = { ...outcome, status: 'failed', message: `until is still false: ${step.until}` };
+    if (run.signal.aborted) break;
+  }
+  return outcome;
+}

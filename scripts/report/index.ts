@@ -1,0 +1,29 @@
+// The report layer's entry point: the CLI picks a renderer here and adds file reports beside it.
+import type { RunEvent } from '../engine/events.js';
+import { createPlainRenderer } from './plain.js';
+import { createTreeRenderer } from './tree.js';
+import type { Renderer, RendererOptions } from './types.js';
+
+export { createJsonWriter } from './json.js';
+export { createJunitWriter } from './junit.js';
+export { createPlainRenderer } from './plain.js';
+export { redact, registerSecret } from './redact.js';
+export { createTreeRenderer } from './tree.js';
+export type { Renderer, RendererOptions } from './types.js';
+
+/** The terminal renderer (`tree`, listr2) or the line renderer for CI and cron (`plain`). */
+export function createRenderer(kind: 'tree' | 'plain', opts: RendererOptions): Renderer {
+  return kind === 'tree' ? createTreeRenderer(opts) : createPlainRenderer(opts);
+}
+
+/** One renderer that feeds every event to all of `renderers` and waits for all of them when done. */
+export function combineRenderers(...renderers: Renderer[]): Renderer {
+  return {
+    sink: (e: RunEvent) => {
+      for (const r of renderers) r.sink(e);
+    },
+    done: async () => {
+      await Promise.all(renderers.map((r) => r.done()));
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// `--json FILE`: the whole run as one JSON document (schema in docs/report-json.md), written atomically.
+import type { HostRecap } from '../engine/events.js';
+import { writeFileAtomic } from './atomic.js';
+import { createCollector, type RunRecord, type StepRecord } from './collect.js';
+import { redactValue } from './redact.js';
+import type { Renderer } from './types.js';
+
+/** The JSON report document, version 1 (see docs/report-json.md). */
+export interface JsonReport {
+  version: 1;
+  runId: string;
+  playbook: string;
+  check: boolean;
+  params: Record<string, unknown>;
+  started: string;
+  durationMs: number | null;
+  exitCode: number | null;
+  interrupted: boolean;
+  hosts: Record<string, { recap: HostRecap | null; steps: StepRecord[] }>;
+}
+
+/** Turns a collected run into the report document, every string redacted. */
+export function jsonReport(run: RunRecord): JsonReport {
+  const doc: JsonReport = {
+    version: 1,
+    runId: run.runId,
+    playbook: run.playbook,
+    check: run.check,
+    params: run.params,
+    started: run.started,
+    durationMs: run.durationMs,
+    exitCode: run.exitCode,
+    interrupted: run.interrupted,
+    hosts: Object.fromEntries(run.hosts),
+  };
+  return redactValue(doc);
+}
+
+/** Collects events and writes the JSON report to `file` on `done()` (nothing if the run never started). */
+export function createJsonWriter(file: string): Renderer {
+  const collector = createCollector();
+  return {
+    sink: collector.sink,
+    async done() {
+      const run = collector.record();
+      if (run) await writeFileAtomic(file, `${JSON.stringify(jsonReport(run), null, 2)}\n`);
+    },
+  };
+}

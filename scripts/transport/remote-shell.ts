@@ -1,0 +1,122 @@
+// Framing for a persistent remote sh: the script sent per command and the reader that finds its end marker.
+import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import { shQuote } from './command.js';
+
+/** Seconds coreutils `timeout` waits after TERM before it sends KILL. */
+export const KILL_AFTER_SECONDS = 5;
+
+/** A fresh end marker for one command; random so command output cannot fake it. */
+export function newMarker(): string {
+  return `__WAPTOPS_END_${randomBytes(12).toString('hex')}__`;
+}
+
+/** What one framed command needs: its shell text, optional stdin bytes and timeout. */
+export interface FramedCommand {
+  text: string;
+  stdin?: Buffer;
+  timeoutMs?: number;
+}
+
+/**
+ * The script line sent on the shell's stdin for one command. The command text is quoted and run by
+ * `eval` (or `sh -c` under `timeout`) in a subshell, so a syntax error or `exit` cannot end the shell;
+ * stdin bytes travel as base64 through the `printf` builtin; the marker and status follow on both streams.
+ */
+export function frameScript(cmd: FramedCommand, marker: string): string {
+  const source =
+    cmd.stdin && cmd.stdin.length > 0
+      ? `printf '%s' ${shQuote(cmd.stdin.toString('base64'))} | base64 -d | `
+      : '';
+  const redirect = source ? '' : ' </dev/null';
+  const body =
+    cmd.timeoutMs !== undefined
+      ? `timeout -k ${KILL_AFTER_SECONDS} ${Math.max(cmd.timeoutMs / 1000, 0.001).toFixed(3)} sh -c ${shQuote(cmd.text)}${redirect}`
+      : `( eval ${shQuote(cmd.text)} )${redirect}`;
+  const m = shQuote(marker);
+  return `${source}${body}; __waptops_status=$?; printf '%s %s\\n' ${m} "$__waptops_status"; printf '%s %s\\n' ${m} "$__waptops_status" >&2\n`;
+}
+
+function markerPrefixLength(data: Buffer, marker: Buffer): number {
+  const max = Math.min(marker.length - 1, data.length);
+  for (let n = max; n > 0; n--) {
+    if (data.subarray(data.length - n).equals(marker.subarray(0, n))) return n;
+  }
+  return 0;
+}
+
+/** Collects one stream of one command up to its end marker, passing live text on without the marker. */
+export class FrameReader {
+  private pending = Buffer.alloc(0);
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly parts: string[] = [];
+  private readonly marker: Buffer;
+  private markerSeen = false;
+  /** The status printed after the marker, once the whole marker line has arrived. */
+  status: number | undefined;
+
+  constructor(
+    marker: string,
+    private readonly onText?: (text: string) => void,
+  ) {
+    this.marker = Buffer.from(marker);
+  }
+
+  /** True once the marker line arrived. */
+  get done(): boolean {
+    return this.status !== undefined;
+  }
+
+  /** Everything the command printed on this stream, without the marker. */
+  get text(): string {
+    return this.parts.join('');
+  }
+
+  /** Feeds bytes; returns bytes that arrived after the marker line (belonging to no command). */
+  push(data: Buffer): Buffer {
+    if (this.done) return data;
+    this.pending = Buffer.concat([this.pending, data]);
+    if (!this.markerSeen) {
+      const at = this.pending.indexOf(this.marker);
+      if (at < 0) {
+        const keep = markerPrefixLength(this.pending, this.marker);
+        this.emit(this.pending.subarray(0, this.pending.length - keep));
+        this.pending = this.pending.subarray(this.pending.length - keep);
+        return Buffer.alloc(0);
+      }
+      this.emit(this.pending.subarray(0, at));
+      this.flush();
+      this.markerSeen = true;
+      this.pending = this.pending.subarray(at + this.marker.length);
+    }
+    const eol = this.pending.indexOf(0x0a);
+    if (eol < 0) return Buffer.alloc(0);
+    this.status = Number.parseInt(this.pending.subarray(0, eol).toString('latin1').trim(), 10);
+    const rest = this.pending.subarray(eol + 1);
+    this.pending = Buffer.alloc(0);
+    return rest;
+  }
+
+  /** Ends the stream early (shell died or timed out): the held-back bytes count as output. */
+  finish(): void {
+    if (this.markerSeen) return;
+    this.emit(this.pending);
+    this.pending = Buffer.alloc(0);
+    this.flush();
+  }
+
+  private emit(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.add(this.decoder.write(bytes));
+  }
+
+  private flush(): void {
+    this.add(this.decoder.end());
+  }
+
+  private add(text: string): void {
+    if (!text) return;
+    this.parts.push(text);
+    this.onText?.(text);
+  }
+}
