@@ -1,6 +1,5 @@
 // The `command` (argv, never through a shell of the user's making) and `shell` (explicit `sh -c`) actions.
 import { Type } from '@sinclair/typebox';
-import { readFresh } from '../facts/fresh.js';
 import { pathFact } from '../facts/path.js';
 import {
   argv,
@@ -90,7 +89,7 @@ async function readGuards(
   creates: string | undefined,
   unless: Command | undefined,
 ): Promise<GuardState> {
-  const createsExists = creates ? (await readFresh((c) => ctx.run(c), pathFact(creates))).exists : false;
+  const createsExists = creates ? (await ctx.fact(pathFact(creates))).exists : false;
   const unlessExitCode = !createsExists && unless ? (await ctx.run(unless)).code : null;
   return { createsExists, unlessExitCode };
 }

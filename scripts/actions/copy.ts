@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { StepError } from '../engine/errors.js';
 import { fileSha256Fact, type PathInfo, pathFact } from '../facts/path.js';
 import { sh } from '../transport/command.js';
-import { attributeChange, freshFact, modeSchema } from './file.js';
+import { attributeChange, modeSchema } from './file.js';
 import { type Change, defineAction, type Plan } from './types.js';
 import { atomicReplaceCommand, backupPathFor, backupTimestamp, restoreBackupCommand } from './write-file.js';
 
@@ -61,8 +61,8 @@ export const copyAction = defineAction({
   schema: copySchema,
   async read(ctx, params): Promise<CopyState> {
     const localPath = resolve(params.src);
-    const info = await freshFact(ctx, pathFact(params.dest));
-    const remoteSha256 = info.type === 'file' ? await freshFact(ctx, fileSha256Fact(params.dest)) : null;
+    const info = await ctx.fact(pathFact(params.dest));
+    const remoteSha256 = info.type === 'file' ? await ctx.fact(fileSha256Fact(params.dest)) : null;
     return {
       info,
       remoteSha256,

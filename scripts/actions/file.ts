@@ -1,7 +1,6 @@
 // The `file` action: a file with given content, a directory, or nothing at a path; mode and owner too.
 import { Type } from '@sinclair/typebox';
 import { type PathInfo, pathFact } from '../facts/path.js';
-import type { Fact } from '../facts/types.js';
 import { type Command, isSecret, type Secret, sh } from '../transport/command.js';
 import { type ActionContext, type Change, defineAction, type Plan } from './types.js';
 import {
@@ -49,11 +48,6 @@ export interface FileState {
   /** For a directory: whether it has no entries. */
   empty?: boolean;
   timestamp: string;
-}
-
-/** Runs a fact's command now, bypassing the per-run cache (for state that earlier steps may have changed). */
-export async function freshFact<T>(ctx: ActionContext, fact: Fact<T>): Promise<T> {
-  return fact.parse(await ctx.run(fact.command));
 }
 
 /** True when the directory has no entries (hidden ones included). */
@@ -203,7 +197,7 @@ export const fileAction = defineAction({
   schema: fileSchema,
   secretParams: ['content'],
   async read(ctx, params): Promise<FileState> {
-    const info = await freshFact(ctx, pathFact(params.path));
+    const info = await ctx.fact(pathFact(params.path));
     const state: FileState = { info, timestamp: backupTimestamp() };
     if (info.type === 'file' && params.content !== undefined) {
       state.content = (await ctx.readFile(params.path))?.toString('utf8') ?? '';

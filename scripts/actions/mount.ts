@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { type MountEntry, mountsFact } from '../facts/mounts.js';
 import { type PathInfo, pathFact } from '../facts/path.js';
 import { argv, type Command, sh } from '../transport/command.js';
-import { freshFact, isEmptyDirectory } from './file.js';
+import { isEmptyDirectory } from './file.js';
 import { normalizeMountPoint } from './fstab-edit.js';
 import { type ActionContext, type Change, defineAction, type Plan } from './types.js';
 
@@ -128,11 +128,11 @@ export const mountAction = defineAction({
   schema: mountSchema,
   async read(ctx, params): Promise<MountState> {
     const path = normalizeMountPoint(params.path);
-    const all = await freshFact(ctx, mountsFact);
+    const all = await ctx.fact(mountsFact);
     const mounts: MountedHere[] = [];
     for (const m of all.filter((e) => e.target === path))
       mounts.push({ ...m, device: await resolveDevice(ctx, m.source) });
-    const info = await freshFact(ctx, pathFact(path));
+    const info = await ctx.fact(pathFact(path));
     const empty = info.type === 'directory' && mounts.length === 0 ? await isEmptyDirectory(ctx, path) : true;
     const srcDevice = params.src ? await resolveDevice(ctx, params.src) : null;
     return { mounts, info, empty, srcDevice };

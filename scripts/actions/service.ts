@@ -1,6 +1,5 @@
 // The `service` action: a systemd unit started, stopped, restarted or reloaded, and enabled or not.
 import { Type } from '@sinclair/typebox';
-import { readFresh } from '../facts/fresh.js';
 import { type ServiceInfo, serviceFact } from '../facts/systemd.js';
 import { sh } from '../transport/command.js';
 import { type Change, defineAction } from './types.js';
@@ -92,7 +91,7 @@ export const serviceAction = defineAction({
   name: 'service',
   description: 'Start, stop, restart or reload a systemd unit, and enable or disable it',
   schema: serviceSchema,
-  read: (ctx, p) => readFresh((c) => ctx.run(c), serviceFact(p.name)),
+  read: (ctx, p) => ctx.fact(serviceFact(p.name)),
   plan(s, p) {
     const data = { ...s };
     if (s.loadState === 'not-found') return { changes: [], failed: `unit ${p.name} not found`, data };

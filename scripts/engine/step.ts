@@ -28,6 +28,12 @@ export interface StepRun {
   diff: boolean;
 }
 
+/** Drops cached facts: the host may have changed (a change was applied, or a retry re-reads). */
+function forgetFacts(run: StepRun): void {
+  run.session.invalidateFacts();
+  for (const k of Object.keys(run.scope.facts)) delete run.scope.facts[k];
+}
+
 function lastResultData(r: RunResult | undefined): Record<string, unknown> {
   return r ? { stdout: r.stdout, stderr: r.stderr, rc: r.code } : {};
 }
@@ -87,20 +93,29 @@ async function attempt(run: StepRun, step: Step): Promise<StepOutcome> {
   try {
     for (const change of plan.changes) last = (await applyChange(run, step, change)) ?? last;
   } finally {
-    session.invalidateFacts();
-    for (const k of Object.keys(scope.facts)) delete scope.facts[k];
+    forgetFacts(run);
   }
   Object.assign(data, lastResultData(last));
   return { ...base, status: readOnlyCommand ? 'ok' : 'changed' };
 }
 
+/** What `result` means in until/changed_when/failed_when: the status plus the step's data. */
+function resultScope(run: StepRun, outcome: StepOutcome) {
+  return { ...run.scope, result: { status: outcome.status, ...outcome.data } };
+}
+
 async function judge(run: StepRun, step: Step, outcome: StepOutcome): Promise<StepOutcome> {
-  const withResult = { ...run.scope, result: { status: outcome.status, ...outcome.data } };
   if (typeof step.changed_when === 'string' && outcome.status !== 'failed') {
-    outcome.status = (await truthy(step.changed_when, withResult, run.session, step)) ? 'changed' : 'ok';
+    const changed = await truthy(step.changed_when, resultScope(run, outcome), run.session, step);
+    outcome.status = changed ? 'changed' : 'ok';
   }
-  if (step.failed_when && (await truthy(step.failed_when, withResult, run.session, step))) {
+  if (step.failed_when && (await truthy(step.failed_when, resultScope(run, outcome), run.session, step))) {
     return { ...outcome, status: 'failed', message: `failed_when is true: ${step.failed_when}` };
+  }
+  if (outcome.status !== 'failed' && step.until) {
+    if (!(await truthy(step.until, resultScope(run, outcome), run.session, step))) {
+      return { ...outcome, status: 'failed', message: `until is still false: ${step.until}` };
+    }
   }
   return outcome;
 }
@@ -110,31 +125,28 @@ function failure(e: unknown): StepOutcome {
   return { status: 'failed', changes: [], diffs: [], message, data: {} };
 }
 
-/** Runs a step with its retries/until; never throws for a step failure, returns it. */
+/** Runs a step with its retries/until; a step failure is returned, never thrown. */
 export async function runStep(run: StepRun, step: Step): Promise<StepOutcome> {
-  if (step.when !== undefined && !(await truthy(step.when, run.scope, run.session, step))) {
-    return { status: 'skipped', changes: [], diffs: [], message: `when is false: ${step.when}`, data: {} };
+  try {
+    if (step.when !== undefined && !(await truthy(step.when, run.scope, run.session, step))) {
+      return { status: 'skipped', changes: [], diffs: [], message: `when is false: ${step.when}`, data: {} };
+    }
+  } catch (e) {
+    return failure(e);
   }
-  let outcome: StepOutcome = failure(new StepError('not run'));
+  let outcome = failure(new StepError('not run'));
   for (let i = 0; i <= step.retries; i++) {
     if (i > 0) {
-      run.hooks.onNote(`retry ${i}/${step.retries} after: ${outcome.message ?? 'until is false'}`);
+      run.hooks.onNote(`retry ${i}/${step.retries} after: ${outcome.message ?? 'failure'}`);
       await sleep(step.delay * 1000);
+      forgetFacts(run);
     }
     try {
       outcome = await judge(run, step, await attempt(run, step));
     } catch (e) {
       outcome = failure(e);
     }
-    const result = { status: outcome.status, ...outcome.data };
-    const done =
-      outcome.status !== 'failed' &&
-      (!step.until ||
-        (await truthy(step.until, { ...run.scope, result }, run.session, step).catch(() => false)));
-    if (done) return outcome;
-    if (step.until && outcome.status !== 'failed')
-      outcome = { ...outcome, status: 'failed', message: `until is still false: ${step.until}` };
-    if (run.signal.aborted) break;
+    if (outcome.status !== 'failed' || run.signal.aborted) return outcome;
   }
   return outcome;
 }
