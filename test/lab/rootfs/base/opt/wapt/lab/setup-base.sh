@@ -1,0 +1,21 @@
+#!/bin/sh
+# Lab base image step (run in a chroot once per cached root filesystem): drops the shared SSH host keys,
+# links the WAPT stand-ins, makes the lab "old"/"new" signing keys, a dhparam, and the signed sample packages.
+set -eu
+rm -f /etc/ssh/ssh_host_*
+systemctl disable --quiet nginx ssh >/dev/null 2>&1 || true
+systemctl enable --quiet ssh nginx
+# The container root is mounted by nspawn; remounting it is useless and failed (219/CGROUP) under load.
+systemctl mask --quiet systemd-remount-fs.service
+mkdir -p /opt/wapt/bin /opt/wapt/lab/keys /opt/wapt/lab/agent-www /opt/wapt/ssl
+ln -sf /usr/bin/python3 /opt/wapt/bin/python
+ln -sf /opt/wapt/waptserver/scripts/postconf.sh /usr/bin/wapt-serverpostconf
+ln -sf /opt/wapt/wapt-get.sh /usr/bin/wapt-get
+echo '{"lab_stand_in": true, "service": "waptservice"}' > /opt/wapt/lab/agent-www/index.json
+for name in old new; do
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=wapt-lab-$name" \
+    -keyout /opt/wapt/lab/keys/$name.pem -out /opt/wapt/lab/keys/$name.crt 2>/dev/null
+done
+openssl dhparam -dsaparam -out /etc/ssl/certs/dhparam.pem 2048 2>/dev/null
+python3 /opt/wapt/lab/make-samples.py /opt/wapt/lab/samples
+wapt-signpackages -c /opt/wapt/lab/keys/old.crt -k /opt/wapt/lab/keys/old.pem /opt/wapt/lab/samples/wapt/*.wapt >/dev/null
