@@ -1,19 +1,40 @@
-# waptops: every target is a thin wrapper; make variables reach waptops as data (argv), never as shell code.
+# waptops. Every runbook target wraps `waptops run`; make variables (HOST, DEVICE, ARGS, ...)
+# reach waptops through the environment as data, never pasted into shell code.
 SHELL := /bin/bash
+.DEFAULT_GOAL := help
 NODE_MODULES := node_modules/.package-lock.json
+WAPTOPS := node dist/scripts/cli/main.js
+LAB_DIR ?= /var/lib/waptops-lab
+# Keep what the user typed literally: `$(...)` in a value is text, not a make function.
+RUNBOOK_VARS := HOST ARGS
+$(foreach v,$(RUNBOOK_VARS),$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
+export $(RUNBOOK_VARS)
 
-.PHONY: deps test test-unit lint typecheck build bench
+.PHONY: help deps lab-deps build lint typecheck schemas test test-unit test-lab bench \
+	lab-up lab-down lab-status demo health
+
+help:
+	@echo 'make demo                      bring the lab up and run the main job on deb1'
+	@echo 'make test                      lint, typecheck, unit tests over a real sshd, lab tests'
+	@echo 'make health HOST=deb1          read-only health check of a WAPT server'
+	@echo 'make lab-up | lab-down | lab-status'
+	@echo 'make bench                     speed figures'
+	@echo 'Any runbook target takes ARGS, e.g. ARGS="--check --json out.json".'
 
 $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# System packages the tests need (a real sshd, sudo for become, acl/attr tools).
+# Debian packages the tests need: a real sshd, sudo for become, acl/attr, tmux for the terminal tests.
 deps: $(NODE_MODULES)
-	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr
+	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3
+
+# Controller tools the lab needs: image build, nspawn, netns/veth/bridge, mkfs, losetup.
+lab-deps:
+	@bash test/setup/debian-packages.sh mmdebstrap systemd-container iproute2 e2fsprogs util-linux openssh-client
 
 build: $(NODE_MODULES)
-	npx tsc -p tsconfig.build.json
+	@npx tsc -p tsconfig.build.json
 
 lint: $(NODE_MODULES)
 	npx biome check .
@@ -21,8 +42,47 @@ lint: $(NODE_MODULES)
 typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.json --noEmit
 
+# The editor schemas in scripts/engine/*.schema.json must match the code.
+schemas: build
+	node dist/scripts/engine/write-schemas.js --check
+
 test-unit: deps build
 	npx vitest run --project unit
 
-test: deps lint typecheck build
+# Lab tests need root; under CI=true they must run (a lab that cannot start fails the run).
+test-lab: lab-deps build
+	@if [ "$$(id -u)" -ne 0 ] && [ "$${CI:-}" != true ]; then \
+	  echo 'lab tests skipped: they need root (systemd-nspawn, network namespaces, loop devices)'; \
+	else npx vitest run --project lab; fi
+
+test: deps lab-deps lint typecheck schemas
 	npx vitest run --project unit
+	@$(MAKE) --no-print-directory test-lab
+
+bench: deps build
+	node dist/scripts/bench/main.js
+
+lab-up: lab-deps build
+	node dist/scripts/lab/up.js
+
+lab-down: build
+	node dist/scripts/lab/down.js
+
+lab-status: build
+	node dist/scripts/lab/status.js
+
+# The main job on the local lab; a second run reports everything already done.
+demo: lab-up
+	@$(WAPTOPS) run health --limit deb1 $${ARGS}
+	@echo
+	@echo 'Look around:  ssh -i $(LAB_DIR)/id_ed25519 -o UserKnownHostsFile=$(LAB_DIR)/known_hosts root@198.18.0.11 df -h'
+	@echo 'Lab hosts:    make lab-status     Tear down: make lab-down'
+
+# Runbooks. `read -a` splits ARGS into words without running anything in it.
+define runbook
+	@read -r -a extra <<< "$${ARGS:-}"; \
+	exec $(WAPTOPS) run $(1) $${HOST:+--limit "$$HOST"} $(2) "$${extra[@]}"
+endef
+
+health: build
+	$(call runbook,health)

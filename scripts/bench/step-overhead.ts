@@ -4,21 +4,12 @@ import { startTestSshd } from '../dev/test-sshd.js';
 import { raw } from '../transport/command.js';
 import { SshTransport } from '../transport/ssh.js';
 import { openConnection, type SshConfig } from '../transport/ssh-connect.js';
+import { ms, summarise, type Timings, timeEach } from './stats.js';
 
-const RUNS = 200;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function timeEach(runs: number, once: () => Promise<void>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await once();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return times.sort((a, b) => a - b);
+/** Round-trip timings of `true` on one open connection, both ways. */
+export interface RoundTrips {
+  persistentShell: Timings;
+  freshExecChannel: Timings;
 }
 
 function execOnce(client: Client): Promise<void> {
@@ -32,13 +23,12 @@ function execOnce(client: Client): Promise<void> {
   });
 }
 
-function report(label: string, times: number[]): void {
-  const fmt = (n: number) => `${n.toFixed(2)} ms`;
-  console.log(`${label.padEnd(34)} median ${fmt(percentile(times, 50))}  p95 ${fmt(percentile(times, 95))}`);
+function line(label: string, t: Timings): string {
+  return `  ${label.padEnd(34)} median ${ms(t.median)}  p95 ${ms(t.p95)}`;
 }
 
-// Runs the benchmark against a throwaway sshd and prints the figures.
-async function main(): Promise<void> {
+/** Times `runs` round trips of `true` each way against a throwaway sshd and prints them. */
+export async function measureRoundTrips(runs = 200): Promise<RoundTrips> {
   const sshd = await startTestSshd();
   const cfg: SshConfig = {
     host: 'bench',
@@ -56,20 +46,15 @@ async function main(): Promise<void> {
   try {
     await transport.connect();
     await transport.run(raw('true'));
-    console.log(`\`true\` x ${RUNS} on 127.0.0.1 (OpenSSH ${sshd.port})`);
-    report(
-      'persistent shell (framed)',
-      await timeEach(RUNS, () => transport.run(raw('true')).then(() => {})),
-    );
-    report('fresh exec channel per command', await timeEach(RUNS, () => execOnce(direct.client)));
+    const persistentShell = summarise(await timeEach(runs, () => transport.run(raw('true'))));
+    const freshExecChannel = summarise(await timeEach(runs, () => execOnce(direct.client)));
+    console.log(`  \`true\` x ${runs} over one connection to 127.0.0.1:${sshd.port}`);
+    console.log(line('persistent shell (framed)', persistentShell));
+    console.log(line('fresh exec channel per command', freshExecChannel));
+    return { persistentShell, freshExecChannel };
   } finally {
     direct.end();
     await transport.close();
     await sshd.stop();
   }
 }
-
-main().catch((e: Error) => {
-  console.error(e.message);
-  process.exitCode = 1;
-});

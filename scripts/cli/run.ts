@@ -40,6 +40,16 @@ function pairs(list: string[], flag: string): Record<string, string> {
   return out;
 }
 
+/** Runs `fn`, labelling its validation problems with the CLI option they came from. */
+function withPath<T>(flag: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    throw new ValidationError(e.problems.map((p) => ({ ...p, path: p.path || flag })));
+  }
+}
+
 function parseShard(s: string | undefined): { k: number; n: number } | undefined {
   if (s === undefined) return undefined;
   const m = /^(\d+)\/(\d+)$/.exec(s);
@@ -58,7 +68,7 @@ export async function runCommand(playbookArg: string, opts: RunCliOptions): Prom
   const shard = parseShard(opts.shard);
   let hosts = selectHosts(inventory, playbook.hosts);
   if (opts.limit) {
-    const limited = new Set(selectHosts(inventory, opts.limit));
+    const limited = new Set(withPath('--limit', () => selectHosts(inventory, opts.limit as string)));
     hosts = hosts.filter((h) => limited.has(h));
   }
   if (shard) hosts = shardHosts(hosts, shard.k, shard.n);

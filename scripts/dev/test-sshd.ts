@@ -30,6 +30,8 @@ export interface TestSshd {
   hostKey: string;
   /** Scratch directory removed by stop(). */
   dir: string;
+  /** Process id of the listening sshd (its sessions are its descendants). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -95,8 +97,25 @@ function waitForPort(port: number, proc: ChildProcess, log: () => string): Promi
   });
 }
 
+/** How to start the test server. */
+export interface TestSshdOptions {
+  /**
+   * Run sshd in its own mount namespace with an empty tmpfs on /run/lock, so the run lock its
+   * sessions take (/run/lock/waptops.lock) is not shared with other servers on this machine.
+   */
+  privateRunLock?: boolean;
+}
+
+// With a private /run/lock, sshd starts under `unshare` and `exec`s, so the pid stays sshd's.
+function sshdCommand(config: string, options: TestSshdOptions): [string, string[]] {
+  const sshd = [SSHD, '-D', '-e', '-f', config];
+  if (!options.privateRunLock) return [SSHD, sshd.slice(1)];
+  const script = 'mount -t tmpfs -o mode=1777 waptops-lock /run/lock && exec "$@"';
+  return ['unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...sshd]];
+}
+
 /** Starts `sshd -D -e` on a free 127.0.0.1 port with fresh host and client keys. */
-export async function startTestSshd(): Promise<TestSshd> {
+export async function startTestSshd(options: TestSshdOptions = {}): Promise<TestSshd> {
   if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: run \`make deps\` (installs openssh-server)`);
   if (process.getuid?.() !== 0) throw new Error('the test sshd needs root (it creates a user and runs sshd)');
   const user = await ensureTestUser();
@@ -133,7 +152,8 @@ export async function startTestSshd(): Promise<TestSshd> {
     ].join('\n'),
   );
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
-  const proc = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const [command, args] = sshdCommand(config, options);
+  const proc = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr?.on('data', (d: Buffer) => {
     log = (log + d.toString()).slice(-4000);
@@ -157,6 +177,7 @@ export async function startTestSshd(): Promise<TestSshd> {
     knownHostsFile,
     hostKey,
     dir,
+    pid: proc.pid as number,
     stop: async () => {
       if (proc.exitCode === null) {
         const ended = new Promise((resolve) => proc.once('exit', resolve));

@@ -140,7 +140,8 @@ async function runHost(req: RunRequest, entry: HostEntry): Promise<HostEnd> {
     if (e instanceof ConnectError) recap.unreachable = true;
     else if (e instanceof LockError) recap.locked = true;
     else recap.failed++;
-    recap.error = e instanceof WaptopsError ? e.message : String(e);
+    const message = e instanceof WaptopsError ? e.message : String(e);
+    recap.error = message.startsWith(`${entry.name}: `) ? message.slice(entry.name.length + 2) : message;
   } finally {
     await transport.close().catch(() => undefined);
   }

@@ -1,0 +1,133 @@
+// Benchmark: 50 hosts with a one-second step, default --forks: wall time and how many ran at once.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readJsonReport, runCliOk, startServers, stopServers, writeInventory } from './harness.js';
+import { ms, spread, verdict } from './stats.js';
+
+const PLAYBOOK = 'test/fixtures/playbooks/bench/sleep-1.yml';
+
+/** A run of 50 one-second hosts well under this did not take them one at a time (that is > 50 s). */
+export const WALL_TARGET_MS = 5000;
+
+/** Figures of one round. */
+export interface ConcurrencyRound {
+  /** Wall time of the whole `waptops run`, process start to exit. */
+  wallMs: number;
+  /** Most `sleep` processes seen at once under the servers (sampled every 50 ms). */
+  peakSleeping: number;
+  /** Sum of the hosts' durations / the run's duration: hosts in flight on average. */
+  meanInFlight: number;
+}
+
+async function parentOf(pid: string): Promise<[string, number] | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    return [comm, Number(stat.slice(close + 2).split(' ')[1])];
+  } catch {
+    return undefined; // the process ended while we looked
+  }
+}
+
+/** Counts running `sleep` processes that descend from one of `roots`. */
+async function countSleeping(roots: Set<number>): Promise<number> {
+  const pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
+  const parents = new Map<number, number>();
+  const sleeping: number[] = [];
+  await Promise.all(
+    pids.map(async (pid) => {
+      const info = await parentOf(pid);
+      if (!info) return;
+      parents.set(Number(pid), info[1]);
+      if (info[0] === 'sleep') sleeping.push(Number(pid));
+    }),
+  );
+  const underRoots = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
+      if (roots.has(p)) return true;
+    return false;
+  };
+  return sleeping.filter(underRoots).length;
+}
+
+/** Samples countSleeping every `everyMs` until stopped; resolves to the highest count. */
+function samplePeak(roots: Set<number>, everyMs = 50): { stop(): Promise<number> } {
+  let peak = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      peak = Math.max(peak, await countSleeping(roots));
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return peak;
+    },
+  };
+}
+
+/** Runs the sleep playbook on `hosts` test servers `rounds` times; prints the figures, returns the best round. */
+export async function measureConcurrency(hosts = 50, rounds = 3): Promise<ConcurrencyRound> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'waptops-bench-hosts-'));
+  const servers = await startServers(hosts);
+  try {
+    const inventory = path.join(tmp, 'inventory.yml');
+    await writeInventory(inventory, servers);
+    const roots = new Set(servers.map((s) => s.pid));
+    const env = { XDG_STATE_HOME: path.join(tmp, 'state') };
+    const results: ConcurrencyRound[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const report = path.join(tmp, `run-${round}.json`);
+      const sampler = samplePeak(roots);
+      const run = await runCliOk(['run', PLAYBOOK, '-i', inventory, '--json', report], env).catch(
+        async (e: Error) => {
+          await sampler.stop();
+          throw e;
+        },
+      );
+      const peakSleeping = await sampler.stop();
+      const doc = await readJsonReport(report);
+      const hostMs = Object.values(doc.hosts).reduce((sum, h) => sum + (h.recap?.durationMs ?? 0), 0);
+      results.push({
+        wallMs: run.wallMs,
+        peakSleeping,
+        meanInFlight: hostMs / (doc.durationMs ?? run.wallMs),
+      });
+    }
+    const best = results.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+    console.log(
+      `  ${hosts} hosts (one test sshd each), one \`sleep 1\` step, default --forks, best of ${rounds} rounds`,
+    );
+    console.log(
+      `  wall time per round ${spread(results.map((r) => r.wallMs / 1000))} s (one at a time: > ${hosts} s)`,
+    );
+    console.log(
+      `  hosts in flight on average (sum of host times / run time)  ${best.meanInFlight.toFixed(1)}`,
+    );
+    console.log(
+      verdict(
+        'wall time of `waptops run`',
+        ms(best.wallMs, 0),
+        `< ${WALL_TARGET_MS} ms`,
+        best.wallMs < WALL_TARGET_MS,
+      ),
+    );
+    console.log(
+      verdict(
+        'peak `sleep 1` running at once',
+        `${best.peakSleeping} of ${hosts}`,
+        `${hosts} at once`,
+        best.peakSleeping === hosts,
+      ),
+    );
+    return best;
+  } finally {
+    await stopServers(servers);
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

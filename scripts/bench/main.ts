@@ -1,0 +1,40 @@
+// `make bench`: runs every benchmark in order and prints each figure next to its target (run from the repo root).
+import { measureCliStartup } from './cli-startup.js';
+import { measureConcurrency } from './concurrency.js';
+import { measureStepCost } from './engine-steps.js';
+import { measureRoundTrips } from './step-overhead.js';
+
+const BENCHES = ['startup', 'roundtrip', 'steps', 'hosts'] as const;
+
+/** Runs the benchmarks named in `only` (all when empty), in the order of BENCHES. */
+export async function runBenchmarks(only: string[]): Promise<void> {
+  const unknown = only.filter((name) => !(BENCHES as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`unknown benchmark ${unknown.join(', ')} (known: ${BENCHES.join(', ')})`);
+  const wanted = (name: (typeof BENCHES)[number]) => only.length === 0 || only.includes(name);
+  console.log(
+    `waptops benchmarks on ${process.platform} node ${process.version}, ${new Date().toISOString()}`,
+  );
+  if (wanted('startup')) {
+    console.log('\n1. CLI start-up: `waptops --version`');
+    await measureCliStartup();
+  }
+  let roundTripMs: number | undefined;
+  if (wanted('roundtrip') || wanted('steps')) {
+    console.log('\n2a. one command over an open connection');
+    roundTripMs = (await measureRoundTrips()).persistentShell.median;
+  }
+  if (wanted('steps') && roundTripMs !== undefined) {
+    console.log('\n2b. what a playbook step adds to its command (engine, via --json)');
+    await measureStepCost(roundTripMs);
+  }
+  if (wanted('hosts')) {
+    console.log('\n3. 50 hosts at once with the default --forks');
+    await measureConcurrency();
+  }
+}
+
+runBenchmarks(process.argv.slice(2)).catch((e: Error) => {
+  console.error(e.message);
+  process.exitCode = 1;
+});
