@@ -104,7 +104,10 @@ export async function measureConcurrency(hosts = 50, rounds = 3): Promise<Concur
       `  ${hosts} hosts (one test sshd each), one \`sleep 1\` step, default --forks, best of ${rounds} rounds`,
     );
     console.log(
-      `  wall time per round ${spread(results.map((r) => r.wallMs / 1000))} s (one at a time: > ${hosts} s)`,
+      `  wall time per round ${spread(
+        results.map((r) => r.wallMs / 1000),
+        's',
+      )} (one at a time: > ${hosts} s)`,
     );
     console.log(
       `  hosts in flight on average (sum of host times / run time)  ${best.meanInFlight.toFixed(1)}`,

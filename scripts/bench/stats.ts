@@ -44,10 +44,10 @@ export function ms(value: number, decimals = 2): string {
   return `${value.toFixed(decimals)} ms`;
 }
 
-/** `best` of the rounds and their spread as `min-max`, for a figure measured several times. */
-export function spread(values: number[], decimals = 2): string {
+/** The spread of a figure measured in several rounds, as `min-max unit over N rounds`. */
+export function spread(values: number[], unit = 'ms', decimals = 2): string {
   const s = summarise(values);
-  return `${s.min.toFixed(decimals)}-${s.max.toFixed(decimals)} over ${s.count} rounds`;
+  return `${s.min.toFixed(decimals)}-${s.max.toFixed(decimals)} ${unit} over ${s.count} rounds`;
 }
 
 /** One line `  <label> <figure>   target <target>: meets|misses`. */

@@ -1,12 +1,11 @@
 // The local transport: each command in its own `sh -c` (or become shell) child process; files through fs.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { open, readFile, stat } from 'node:fs/promises';
-import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
+import { $, type ProcessPromise } from 'zx';
 import { ConnectError, StepError } from '../engine/errors.js';
-import { becomeFailureHint, describeShell } from './become.js';
+import { becomeFailureHint, describeShell, shellCommandLine } from './become.js';
 import { openByteSource } from './byte-source.js';
-import { type Command, renderCommand, stdinBytes } from './command.js';
+import { type Command, renderCommand, shQuote, stdinBytes } from './command.js';
 import { holdChannel } from './held.js';
 import { KILL_AFTER_SECONDS } from './remote-shell.js';
 import type { PutOptions } from './sftp.js';
@@ -14,48 +13,55 @@ import type { HeldProcess, RunOptions, RunResult, Transport } from './types.js';
 
 const CHUNK = 256 * 1024;
 
-function startShell(cmd: Command, shell: string[], stdin: 'pipe' | 'ignore'): ChildProcess {
-  const [file, ...args] = shell.length ? shell : ['sh'];
-  // A process group of its own, so a timeout can end the command and everything it started.
-  return spawn(file, [...args, '-c', renderCommand(cmd)], { detached: true, stdio: [stdin, 'pipe', 'pipe'] });
+/** zx run through POSIX sh with no prefix, so the text is exactly what a remote host would run. */
+const local$ = $({
+  shell: '/bin/sh',
+  prefix: '',
+  postfix: '',
+  quiet: true,
+  nothrow: true,
+  detached: true,
+  env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+});
+
+/** Starts a command; without `input` its stdin stays open for the caller (held processes). */
+function start(cmd: Command, shell: string[], input: Buffer | undefined): ProcessPromise {
+  const script = renderCommand(cmd);
+  // A become shell (sudo ... sh) is started by sh with the script as its -c argument.
+  const text = shell.length ? `exec ${shellCommandLine(shell)} -c ${shQuote(script)}` : script;
+  const pieces = Object.assign([text], { raw: [text] }) as unknown as TemplateStringsArray;
+  const child = local$(input ? { input } : {})(pieces);
+  // A command that exits without reading its stdin must not turn the unread input into an EPIPE crash.
+  child.stdin.on('error', () => {});
+  return child;
 }
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    // The group is already gone.
-  }
+function collect(stream: NodeJS.ReadableStream, onText: (text: string) => void): void {
+  const decoder = new StringDecoder('utf8');
+  stream.on('data', (d: Buffer) => {
+    const text = decoder.write(d);
+    if (text) onText(text);
+  });
+  stream.on('end', () => {
+    const text = decoder.end();
+    if (text) onText(text);
+  });
 }
 
-/** Runs commands on the machine waptops runs on, with the same semantics as the SSH transport. */
+/** Runs commands on the machine waptops runs on (through zx), with the same semantics as the SSH transport. */
 export class LocalTransport implements Transport {
   constructor(readonly host: string = 'localhost') {}
 
   async connect(): Promise<void> {}
 
-  run(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
+  async run(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
     const shell = opts.shell ?? [];
-    const input = stdinBytes(cmd);
     const started = Date.now();
-    const child = startShell(cmd, shell, input ? 'pipe' : 'ignore');
-    const collect = (stream: 'stdout' | 'stderr') => {
-      const decoder = new StringDecoder('utf8');
-      const parts: string[] = [];
-      const add = (text: string) => {
-        if (!text) return;
-        parts.push(text);
-        opts.onOutput?.(stream, text);
-      };
-      child[stream]?.on('data', (d: Buffer) => add(decoder.write(d)));
-      child[stream]?.on('end', () => add(decoder.end()));
-      return parts;
-    };
-    const out = collect('stdout');
-    const err = collect('stderr');
-    if (input) {
-      child.stdin?.on('error', () => {});
-      child.stdin?.end(input);
+    const child = start(cmd, shell, stdinBytes(cmd) ?? Buffer.alloc(0));
+    if (opts.onOutput) {
+      const onOutput = opts.onOutput;
+      collect(child.stdout, (t) => onOutput('stdout', t));
+      collect(child.stderr, (t) => onOutput('stderr', t));
     }
     let timedOut = false;
     const timers: NodeJS.Timeout[] = [];
@@ -63,42 +69,37 @@ export class LocalTransport implements Transport {
       timers.push(
         setTimeout(() => {
           timedOut = true;
-          signalGroup(child, 'SIGTERM');
-          timers.push(setTimeout(() => signalGroup(child, 'SIGKILL'), KILL_AFTER_SECONDS * 1000));
+          void child.kill('SIGTERM').catch(() => undefined);
+          timers.push(
+            setTimeout(() => void child.kill('SIGKILL').catch(() => undefined), KILL_AFTER_SECONDS * 1000),
+          );
         }, opts.timeoutMs),
       );
     }
-    return new Promise((resolve, reject) => {
-      child.on('error', (e) => {
-        for (const timer of timers) clearTimeout(timer);
-        reject(new ConnectError(this.host, `cannot start ${describeShell(shell)}: ${e.message}`));
-      });
-      child.on('close', (code, signal) => {
-        for (const timer of timers) clearTimeout(timer);
-        const stderr = err.join('');
-        const hint =
-          shell.length && code === 1 && stderr.startsWith('sudo:') ? becomeFailureHint(stderr) : undefined;
-        if (hint) {
-          reject(new ConnectError(this.host, `${describeShell(shell)} failed: ${stderr.trim()}`, hint));
-          return;
-        }
-        const status = timedOut ? 124 : (code ?? 128 + (signal ? os.constants.signals[signal] : 0));
-        resolve({ code: status, stdout: out.join(''), stderr, durationMs: Date.now() - started, timedOut });
-      });
+    const out = await child.finally(() => {
+      for (const timer of timers) clearTimeout(timer);
     });
+    const stderr = out.stderr;
+    if (shell.length && out.exitCode === 1 && stderr.startsWith('sudo:')) {
+      const hint = becomeFailureHint(stderr);
+      if (hint) throw new ConnectError(this.host, `${describeShell(shell)} failed: ${stderr.trim()}`, hint);
+    }
+    if (out.exitCode === 127 && shell.length && /not found/.test(stderr)) {
+      throw new ConnectError(this.host, `cannot start ${describeShell(shell)}: ${stderr.trim()}`);
+    }
+    const code = timedOut ? 124 : (out.exitCode ?? 128);
+    return { code, stdout: out.stdout, stderr, durationMs: Date.now() - started, timedOut };
   }
 
   async hold(cmd: Command, opts: { shell?: string[] } = {}): Promise<HeldProcess> {
-    const child = startShell({ parts: cmd.parts }, opts.shell ?? [], 'pipe');
-    const { stdin, stdout, stderr } = child;
-    if (!stdin || !stdout || !stderr) throw new ConnectError(this.host, 'cannot start a held process');
+    const child = start({ parts: cmd.parts }, opts.shell ?? [], undefined);
     return holdChannel(
       {
-        stdin,
-        stdout,
-        stderr,
-        onExit: (cb) => child.on('close', (code) => cb(code ?? 255)),
-        kill: () => signalGroup(child, 'SIGKILL'),
+        stdin: child.stdin,
+        stdout: child.stdout,
+        stderr: child.stderr,
+        onExit: (cb) => void child.then((o) => cb(o.exitCode ?? 255)),
+        kill: () => void child.kill('SIGKILL').catch(() => undefined),
       },
       stdinBytes(cmd),
     );

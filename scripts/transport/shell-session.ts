@@ -56,6 +56,8 @@ export class ShellSession {
   /** Starts a session on the given pipes and waits until the shell answers (so a refused sudo fails here). */
   static async start(io: ShellStreams, failure: (death: ShellDeath) => Error): Promise<ShellSession> {
     const session = new ShellSession(io, failure);
+    // Parsers read English, dot-decimal output whatever the host's locale is.
+    io.stdin.write('export LC_ALL=C LANG=C\n');
     await session.run({ text: ':' });
     return session;
   }

@@ -1,0 +1,31 @@
+// Vitest global setup of the lab project: brings the lab up once (or reuses it) and tears it down at the end.
+import { existsSync } from 'node:fs';
+import { teardownLab } from '../../scripts/lab/teardown.js';
+import { labIsUp, labUp } from '../../scripts/lab/up.js';
+import { CLI } from '../unit/cli/cli-process.js';
+
+const log = (line: string) => console.log(`[lab] ${line}`);
+
+/** Starts the lab (failing loudly with the reason when it cannot) and returns the teardown. */
+export default async function setupLab(): Promise<() => Promise<void>> {
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      'lab tests need root (systemd-nspawn, network namespaces, loop devices): run them as root',
+    );
+  }
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the lab tests`);
+  if (await labIsUp()) {
+    log('reusing the running lab');
+  } else {
+    try {
+      const seconds = await labUp(log);
+      log(`up in ${seconds.toFixed(1)} s`);
+    } catch (error) {
+      throw new Error(`the lab could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return async () => {
+    await teardownLab(log);
+    log('down');
+  };
+}
