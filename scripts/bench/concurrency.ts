@@ -3,12 +3,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readJsonReport, runCliOk, startServers, stopServers, writeInventory } from './harness.js';
-import { ms, spread, verdict } from './stats.js';
+import { ms, spread, summarise, verdict } from './stats.js';
 
 const PLAYBOOK = 'test/fixtures/playbooks/bench/sleep-1.yml';
-
-/** A run of 50 one-second hosts well under this did not take them one at a time (that is > 50 s). */
-export const WALL_TARGET_MS = 5000;
 
 /** Figures of one round. */
 export interface ConcurrencyRound {
@@ -71,61 +68,70 @@ function samplePeak(roots: Set<number>, everyMs = 50): { stop(): Promise<number>
   };
 }
 
-/** Runs the sleep playbook on `hosts` test servers `rounds` times; prints the figures, returns the best round. */
+async function runRound(
+  args: string[],
+  report: string,
+  roots: Set<number>,
+  env: Record<string, string>,
+): Promise<ConcurrencyRound> {
+  const sampler = samplePeak(roots);
+  const run = await runCliOk([...args, '--json', report], env).catch(async (e: Error) => {
+    await sampler.stop();
+    throw e;
+  });
+  const peakSleeping = await sampler.stop();
+  const doc = await readJsonReport(report);
+  const hostMs = Object.values(doc.hosts).reduce((sum, h) => sum + (h.recap?.durationMs ?? 0), 0);
+  return { wallMs: run.wallMs, peakSleeping, meanInFlight: hostMs / (doc.durationMs ?? run.wallMs) };
+}
+
+/**
+ * Runs the sleep playbook on `hosts` test servers, and on the first of them alone as a baseline,
+ * `rounds` times; prints the figures and returns the best round.
+ */
 export async function measureConcurrency(hosts = 50, rounds = 3): Promise<ConcurrencyRound> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'waptops-bench-hosts-'));
   const servers = await startServers(hosts);
   try {
     const inventory = path.join(tmp, 'inventory.yml');
-    await writeInventory(inventory, servers);
+    const [first] = await writeInventory(inventory, servers);
     const roots = new Set(servers.map((s) => s.pid));
     const env = { XDG_STATE_HOME: path.join(tmp, 'state') };
+    const report = path.join(tmp, 'run.json');
+    const args = ['run', PLAYBOOK, '-i', inventory];
     const results: ConcurrencyRound[] = [];
+    const alone: ConcurrencyRound[] = [];
     for (let round = 0; round < rounds; round++) {
-      const report = path.join(tmp, `run-${round}.json`);
-      const sampler = samplePeak(roots);
-      const run = await runCliOk(['run', PLAYBOOK, '-i', inventory, '--json', report], env).catch(
-        async (e: Error) => {
-          await sampler.stop();
-          throw e;
-        },
-      );
-      const peakSleeping = await sampler.stop();
-      const doc = await readJsonReport(report);
-      const hostMs = Object.values(doc.hosts).reduce((sum, h) => sum + (h.recap?.durationMs ?? 0), 0);
-      results.push({
-        wallMs: run.wallMs,
-        peakSleeping,
-        meanInFlight: hostMs / (doc.durationMs ?? run.wallMs),
-      });
+      alone.push(await runRound([...args, '--limit', first as string], report, roots, env));
+      results.push(await runRound(args, report, roots, env));
     }
     const best = results.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+    const oneHostMs = summarise(alone.map((r) => r.wallMs)).min;
+    const seconds = (values: number[]) =>
+      spread(
+        values.map((v) => v / 1000),
+        's',
+      );
     console.log(
       `  ${hosts} hosts (one test sshd each), one \`sleep 1\` step, default --forks, best of ${rounds} rounds`,
     );
     console.log(
-      `  wall time per round ${spread(
-        results.map((r) => r.wallMs / 1000),
-        's',
-      )} (one at a time: > ${hosts} s)`,
+      `  wall time, 1 host alone                    ${ms(oneHostMs, 0).padEnd(10)} (${seconds(alone.map((r) => r.wallMs))})`,
     );
+    console.log(
+      `  wall time, ${hosts} hosts                      ${ms(best.wallMs, 0).padEnd(10)} (${seconds(results.map((r) => r.wallMs))})`,
+    );
+    console.log(`  one host at a time would take at least    ${hosts} x 1 s of sleep = ${hosts} s`);
     console.log(
       `  hosts in flight on average (sum of host times / run time)  ${best.meanInFlight.toFixed(1)}`,
     );
-    console.log(
-      verdict(
-        'wall time of `waptops run`',
-        ms(best.wallMs, 0),
-        `< ${WALL_TARGET_MS} ms`,
-        best.wallMs < WALL_TARGET_MS,
-      ),
-    );
+    const peak = best.peakSleeping;
     console.log(
       verdict(
         'peak `sleep 1` running at once',
-        `${best.peakSleeping} of ${hosts}`,
-        `${hosts} at once`,
-        best.peakSleeping === hosts,
+        `${peak} of ${hosts}`,
+        `all ${hosts} at once`,
+        peak === hosts,
       ),
     );
     return best;

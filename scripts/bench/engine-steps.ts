@@ -80,7 +80,7 @@ export async function measureStepCost(roundTripMs: number, rounds = 3): Promise<
     console.log(
       `  ${MANY_STEPS} \`command: [true]\` steps on one host (and 1 step as baseline), best of ${rounds} rounds`,
     );
-    row('bare round trip of `true` (persistent shell, median)', roundTripMs, () => roundTripMs);
+    console.log(`  ${'bare round trip of `true` (persistent shell, median)'.padEnd(52)} ${ms(roundTripMs)}`);
     row('step 1 durationMs (one-time costs of the host)', best.firstStepMs, (c) => c.firstStepMs);
     row('steps 2-100 mean durationMs', best.steadyStepMs, (c) => c.steadyStepMs);
     row('host time per extra step (gaps between steps too)', best.marginalStepMs, (c) => c.marginalStepMs);

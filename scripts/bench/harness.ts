@@ -1,12 +1,12 @@
 // What the engine-level benchmarks share: throwaway servers, an inventory for them, timed CLI runs, the JSON report.
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { startTestSshd, type TestSshd } from '../dev/test-sshd.js';
 import type { HostRecord, RunRecord } from '../report/collect.js';
 
-/** The compiled CLI next to this compiled file (dist/scripts/cli/main.js). */
-export const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+/** The compiled CLI (`make build`); benchmarks run from the repo root, like the fixture paths they use. */
+export const CLI_ENTRY = path.resolve('dist/scripts/cli/main.js');
 
 /** The `--json` report as docs/report-json.md describes it. */
 export type JsonReport = Omit<RunRecord, 'hosts'> & { version: 1; hosts: Record<string, HostRecord> };

@@ -10,6 +10,7 @@ import { acquireLock, currentHolder, describeHolder } from './lock.js';
 import type { HostEntry, Inventory, Playbook, Step } from './model.js';
 import { mapLimit } from './pool.js';
 import { maskParams, newScope, type Scope } from './scope.js';
+import { SharedLocks } from './shared-lock.js';
 import { runStep } from './step.js';
 
 /** Everything a run needs; the CLI builds it, tests build it directly. */
@@ -51,9 +52,8 @@ async function runSteps(
 ): Promise<boolean> {
   const host = session.entry.name;
   const registry = req.actions ?? defaultActions;
-  for (const [i, step] of steps.entries()) {
+  for (const [index, step] of steps.entries()) {
     if (req.signal.aborted) return false;
-    const index = rescue ? req.playbook.steps.length + i + 1 : i + 1;
     req.sink({ kind: 'step:start', host, index, name: step.name, rescue });
     const started = Date.now();
     const notes: string[] = [];
@@ -102,7 +102,7 @@ async function runSteps(
   return true;
 }
 
-async function runHost(req: RunRequest, entry: HostEntry): Promise<HostEnd> {
+async function runHost(req: RunRequest, entry: HostEntry, locks: SharedLocks): Promise<HostEnd> {
   const started = Date.now();
   const recap: HostEnd = {
     host: entry.name,
@@ -118,7 +118,12 @@ async function runHost(req: RunRequest, entry: HostEntry): Promise<HostEnd> {
   try {
     await transport.connect();
     req.sink({ kind: 'host:connect', host: entry.name, durationMs: Date.now() - started });
-    const lock = await acquireLock(transport, currentHolder(req.playbook.name));
+    const holder = currentHolder(req.playbook.name);
+    // Local hosts are all this machine: the run takes its lock once for all of them.
+    const lock =
+      entry.connection === 'local'
+        ? await locks.acquire('local', transport, holder)
+        : await acquireLock(transport, holder);
     if (lock.stale) {
       req.sink({
         kind: 'warn',
@@ -179,10 +184,11 @@ export async function runPlaybook(req: RunRequest): Promise<RunSummary> {
     time: new Date().toISOString(),
   });
   const ends: HostEnd[] = [];
+  const locks = new SharedLocks();
   for (const batch of batches(req.hosts, req.serial)) {
     if (req.signal.aborted) break;
     const entries = batch.map((h) => req.inventory.hosts.get(h) as HostEntry);
-    ends.push(...(await mapLimit(entries, req.forks, (e) => runHost(req, e))));
+    ends.push(...(await mapLimit(entries, req.forks, (e) => runHost(req, e, locks))));
     const failedPct = (100 * ends.filter((r) => r.failed > 0 || r.unreachable).length) / ends.length;
     if (req.maxFailPercent !== undefined && failedPct > req.maxFailPercent) {
       const left = req.hosts.length - ends.length;

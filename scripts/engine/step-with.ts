@@ -9,7 +9,8 @@ import type { Step } from './model.js';
 import { type Locator, newAjv, schemaProblems, yamlLocator } from './schema-problems.js';
 import { type KeyPath, pointerToPath, type YamlSource } from './yaml-source.js';
 
-const ajv = newAjv({ useDefaults: true });
+// Scalars are converted to the type the schema asks for (`argv: [sleep, 2]`, a number from an expression).
+const ajv = newAjv({ useDefaults: true, coerceTypes: true });
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 function validatorFor(action: Action): ValidateFunction {
@@ -89,16 +90,23 @@ function revealSecrets(v: unknown): unknown {
   return v;
 }
 
-/** Copies the schema defaults ajv filled into `filled` back into `target` (which may hold Secrets). */
-function copyDefaults(target: unknown, filled: unknown): void {
+/** Copies what ajv filled in or converted (`filled`) back into `target`, leaving Secrets as they are. */
+function copyChecked(target: unknown, filled: unknown): void {
   if (Array.isArray(target) && Array.isArray(filled)) {
-    for (const [i, item] of target.entries()) copyDefaults(item, filled[i]);
+    for (const [i, item] of target.entries()) {
+      if (isScalar(item) && isScalar(filled[i])) target[i] = filled[i];
+      else copyChecked(item, filled[i]);
+    }
   } else if (isObject(target) && isObject(filled)) {
     for (const [k, v] of Object.entries(filled)) {
-      if (!Object.hasOwn(target, k)) target[k] = v;
-      else copyDefaults(target[k], v);
+      if (!Object.hasOwn(target, k) || (isScalar(target[k]) && isScalar(v))) target[k] = v;
+      else copyChecked(target[k], v);
     }
   }
+}
+
+function isScalar(v: unknown): boolean {
+  return v === null || ['string', 'number', 'boolean'].includes(typeof v);
 }
 
 /**
@@ -114,7 +122,7 @@ export function validateResolvedWith(
   const checked = revealSecrets(resolved);
   const validate = validatorFor(action);
   if (validate(checked)) {
-    copyDefaults(resolved, checked);
+    copyChecked(resolved, checked);
     return [];
   }
   const base = [...(stepPaths.get(step) ?? []), 'with'];
