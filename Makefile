@@ -10,7 +10,8 @@ RUNBOOK_VARS := HOST ARGS
 $(foreach v,$(RUNBOOK_VARS),$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
 export $(RUNBOOK_VARS)
 
-.PHONY: help deps lab-deps build lint typecheck schemas test test-unit test-lab bench \
+
+.PHONY: help deps lab-deps build lint typecheck schemas schemas-check test test-unit test-lab bench \
 	lab-up lab-down lab-status demo health
 
 help:
@@ -42,9 +43,13 @@ lint: $(NODE_MODULES)
 typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.json --noEmit
 
-# The editor schemas in scripts/engine/*.schema.json must match the code.
+# Rewrites the editor schemas in scripts/engine/*.schema.json from the code.
 schemas: build
-	node dist/scripts/engine/write-schemas.js --check
+	$(WAPTOPS) schemas
+
+# CI: the committed editor schemas must match the code.
+schemas-check: build
+	$(WAPTOPS) schemas --check
 
 test-unit: deps build
 	npx vitest run --project unit
@@ -55,7 +60,7 @@ test-lab: lab-deps build
 	  echo 'lab tests skipped: they need root (systemd-nspawn, network namespaces, loop devices)'; \
 	else npx vitest run --project lab; fi
 
-test: deps lab-deps lint typecheck schemas
+test: deps lab-deps lint typecheck schemas-check
 	npx vitest run --project unit
 	@$(MAKE) --no-print-directory test-lab
 

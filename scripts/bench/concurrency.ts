@@ -11,51 +11,63 @@ const PLAYBOOK = 'test/fixtures/playbooks/bench/sleep-1.yml';
 export interface ConcurrencyRound {
   /** Wall time of the whole `waptops run`, process start to exit. */
   wallMs: number;
-  /** Most `sleep` processes seen at once under the servers (sampled every 50 ms). */
+  /** Most SSH connections open at once on the servers (sampled every 50 ms). */
+  peakConnections: number;
+  /** Most `sleep` processes running at once under the servers (sampled every 50 ms). */
   peakSleeping: number;
   /** Sum of the hosts' durations / the run's duration: hosts in flight on average. */
   meanInFlight: number;
 }
 
-async function parentOf(pid: string): Promise<[string, number] | undefined> {
+/** What a sample of /proc shows under the servers. */
+interface ServerLoad {
+  /** Direct children of a server: one per open (or opening) SSH connection. */
+  connections: number;
+  /** `sleep` processes anywhere below a server. */
+  sleeping: number;
+}
+
+async function commAndParent(pid: string): Promise<[string, number] | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    return [comm, Number(stat.slice(close + 2).split(' ')[1])];
+    return [stat.slice(stat.indexOf('(') + 1, close), Number(stat.slice(close + 2).split(' ')[1])];
   } catch {
     return undefined; // the process ended while we looked
   }
 }
 
-/** Counts running `sleep` processes that descend from one of `roots`. */
-async function countSleeping(roots: Set<number>): Promise<number> {
+/** Counts connections and `sleep` processes below the server pids `roots`. */
+async function sampleServers(roots: Set<number>): Promise<ServerLoad> {
   const pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
   const parents = new Map<number, number>();
-  const sleeping: number[] = [];
+  const sleepers: number[] = [];
+  let connections = 0;
   await Promise.all(
     pids.map(async (pid) => {
-      const info = await parentOf(pid);
+      const info = await commAndParent(pid);
       if (!info) return;
       parents.set(Number(pid), info[1]);
-      if (info[0] === 'sleep') sleeping.push(Number(pid));
+      if (info[0] === 'sleep') sleepers.push(Number(pid));
+      if (roots.has(info[1])) connections++;
     }),
   );
   const underRoots = (pid: number): boolean => {
-    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
-      if (roots.has(p)) return true;
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (roots.has(p)) return true;
     return false;
   };
-  return sleeping.filter(underRoots).length;
+  return { connections, sleeping: sleepers.filter(underRoots).length };
 }
 
-/** Samples countSleeping every `everyMs` until stopped; resolves to the highest count. */
-function samplePeak(roots: Set<number>, everyMs = 50): { stop(): Promise<number> } {
-  let peak = 0;
+/** Samples the servers every `everyMs` until stopped; resolves to the highest counts seen. */
+function samplePeak(roots: Set<number>, everyMs = 50): { stop(): Promise<ServerLoad> } {
+  const peak: ServerLoad = { connections: 0, sleeping: 0 };
   let running = true;
   const loop = (async () => {
     while (running) {
-      peak = Math.max(peak, await countSleeping(roots));
+      const now = await sampleServers(roots);
+      peak.connections = Math.max(peak.connections, now.connections);
+      peak.sleeping = Math.max(peak.sleeping, now.sleeping);
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
@@ -79,10 +91,14 @@ async function runRound(
     await sampler.stop();
     throw e;
   });
-  const peakSleeping = await sampler.stop();
+  const peak = await sampler.stop();
   const doc = await readJsonReport(report);
   const hostMs = Object.values(doc.hosts).reduce((sum, h) => sum + (h.recap?.durationMs ?? 0), 0);
-  return { wallMs: run.wallMs, peakSleeping, meanInFlight: hostMs / (doc.durationMs ?? run.wallMs) };
+  return {
+    wallMs: run.wallMs,
+    peakConnections: peak.connections,
+    peakSleeping: peak.sleeping,
+    meanInFlight: hostMs / (doc.durationMs ?? run.wallMs) };
 }
 
 /**
@@ -122,18 +138,12 @@ export async function measureConcurrency(hosts = 50, rounds = 3): Promise<Concur
       `  wall time, ${hosts} hosts                      ${ms(best.wallMs, 0).padEnd(10)} (${seconds(results.map((r) => r.wallMs))})`,
     );
     console.log(`  one host at a time would take at least    ${hosts} x 1 s of sleep = ${hosts} s`);
-    console.log(
-      `  hosts in flight on average (sum of host times / run time)  ${best.meanInFlight.toFixed(1)}`,
-    );
-    const peak = best.peakSleeping;
-    console.log(
-      verdict(
-        'peak `sleep 1` running at once',
-        `${peak} of ${hosts}`,
-        `all ${hosts} at once`,
-        peak === hosts,
-      ),
-    );
+    const counts = (pick: (r: ConcurrencyRound) => number) => results.map(pick).join(', ');
+    console.log(`  hosts in flight on average (sum of host times / run time)  ${best.meanInFlight.toFixed(1)}`);
+    console.log(`  peak \`sleep 1\` running at once, per round   ${counts((r) => r.peakSleeping)}`);
+    console.log(`  peak SSH connections open at once, per round ${counts((r) => r.peakConnections)}`);
+    const peak = Math.max(...results.map((r) => r.peakConnections));
+    console.log(verdict('hosts connected at once (peak)', `${peak} of ${hosts}`, `all ${hosts}`, peak === hosts));
     return best;
   } finally {
     await stopServers(servers);

@@ -1,6 +1,6 @@
 // Benchmark: per-command cost over the persistent framed shell versus a fresh ssh2 exec channel per command.
 import type { Client } from 'ssh2';
-import { startTestSshd } from '../dev/test-sshd.js';
+import { startTestSshd, type TestSshd } from '../dev/test-sshd.js';
 import { raw } from '../transport/command.js';
 import { SshTransport } from '../transport/ssh.js';
 import { openConnection, type SshConfig } from '../transport/ssh-connect.js';
@@ -27,10 +27,9 @@ function line(label: string, t: Timings): string {
   return `  ${label.padEnd(34)} median ${ms(t.median)}  p95 ${ms(t.p95)}`;
 }
 
-/** Times `runs` round trips of `true` each way against a throwaway sshd and prints them. */
-export async function measureRoundTrips(runs = 200): Promise<RoundTrips> {
-  const sshd = await startTestSshd();
-  const cfg: SshConfig = {
+/** How the benchmarks reach a test server. */
+export function benchSshConfig(sshd: TestSshd): SshConfig {
+  return {
     host: 'bench',
     address: sshd.address,
     port: sshd.port,
@@ -41,6 +40,24 @@ export async function measureRoundTrips(runs = 200): Promise<RoundTrips> {
     connectTimeoutMs: 10_000,
     keepaliveIntervalMs: 10_000,
   };
+}
+
+/** Times `runs` round trips of `true` over the persistent shell of a fresh connection to `sshd`. */
+export async function timeShellRoundTrips(sshd: TestSshd, runs: number): Promise<Timings> {
+  const transport = new SshTransport(benchSshConfig(sshd));
+  try {
+    await transport.connect();
+    await transport.run(raw('true'));
+    return summarise(await timeEach(runs, () => transport.run(raw('true'))));
+  } finally {
+    await transport.close();
+  }
+}
+
+/** Times `runs` round trips of `true` each way against a throwaway sshd and prints them. */
+export async function measureRoundTrips(runs = 200): Promise<RoundTrips> {
+  const sshd = await startTestSshd();
+  const cfg = benchSshConfig(sshd);
   const transport = new SshTransport(cfg);
   const direct = await openConnection(cfg);
   try {

@@ -54,6 +54,12 @@ program
   .option('--plain', 'plain lines even on a terminal')
   .action(async (playbook: string, opts) => (await import('./run.js')).runCommand(playbook, opts));
 
+program
+  .command('schemas')
+  .description('write the editor JSON Schemas of playbooks and inventories (--check: only compare)')
+  .option('--check', 'exit 1 when a schema file is out of date')
+  .action(async (opts) => (await import('./schemas.js')).schemasCommand(opts));
+
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) fail(`expected a positive integer, got '${v}'`);

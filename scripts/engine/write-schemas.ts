@@ -1,8 +1,6 @@
-// Writes (or with --check, verifies) the JSON Schemas editors use for playbooks and inventories.
-import { execFileSync } from 'node:child_process';
+// Writes (or only checks) the JSON Schemas editors use for playbooks and inventories.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Action } from '../actions/types.js';
 import { inventoryEditorSchema } from './inventory-schema.js';
@@ -35,28 +33,3 @@ export function writeSchemas(registry: Record<string, Action>, dir: string, chec
   }
   return stale;
 }
-
-async function main(args: string[]): Promise<void> {
-  const { actions } = await import('../actions/index.js');
-  const check = args.includes('--check');
-  const dir = resolve('scripts/engine');
-  const stale = writeSchemas(actions, dir, check);
-  for (const name of stale) console.log(`${check ? 'out of date' : 'wrote'}: ${join(dir, name)}`);
-  if (!check && stale.length > 0) {
-    // The repository's formatter owns the layout of JSON files; keep `biome check` clean.
-    execFileSync(
-      resolve('node_modules/.bin/biome'),
-      ['format', '--write', ...stale.map((n) => join(dir, n))],
-      {
-        stdio: 'inherit',
-      },
-    );
-  }
-  if (check && stale.length > 0) {
-    console.log('run `make schemas` and commit the result');
-    process.exitCode = 1;
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
-  await main(process.argv.slice(2));
