@@ -6,18 +6,22 @@ NODE_MODULES := node_modules/.package-lock.json
 WAPTOPS := node dist/scripts/cli/main.js
 LAB_DIR ?= /var/lib/waptops-lab
 # Keep what the user typed literally: `$(...)` in a value is text, not a make function.
-RUNBOOK_VARS := HOST ARGS
+RUNBOOK_VARS := HOST HOSTS ARGS DEVICE PACKAGE CERT KEY FINGERPRINT
 $(foreach v,$(RUNBOOK_VARS),$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
 export $(RUNBOOK_VARS)
 
 
 .PHONY: help deps lab-deps build lint typecheck schemas schemas-check test test-unit test-lab bench \
-	lab-up lab-down lab-status demo health
+	lab-up lab-down lab-status demo health restart-nginx check-443 reset-password postconf \
+	regenerate-cert upload-package remove-stolen-cert fix-duplicate-uuid rotate-signing-key lint-repo doctor
 
 help:
 	@echo 'make demo                      bring the lab up and run the main job on deb1'
 	@echo 'make test                      lint, typecheck, unit tests over a real sshd, lab tests'
 	@echo 'make health HOST=deb1          read-only health check of a WAPT server'
+	@echo 'make doctor HOST=deb1          every read-only check, with the guide section and the fix'
+	@echo 'Runbooks: restart-nginx check-443 reset-password postconf regenerate-cert upload-package'
+	@echo '          remove-stolen-cert fix-duplicate-uuid rotate-signing-key lint-repo (see README)'
 	@echo 'make lab-up | lab-down | lab-status'
 	@echo 'make bench                     speed figures'
 	@echo 'Any runbook target takes ARGS, e.g. ARGS="--check --json out.json".'
@@ -91,3 +95,37 @@ endef
 
 health: build
 	$(call runbook,health)
+
+restart-nginx: build
+	$(call runbook,restart-nginx)
+
+check-443: build
+	$(call runbook,check-443)
+
+reset-password: build
+	$(call runbook,reset-admin-password)
+
+postconf: build
+	$(call runbook,rerun-postconf)
+
+regenerate-cert: build
+	$(call runbook,regenerate-cert)
+
+upload-package: build
+	$(call runbook,upload-package,$${PACKAGE:+-e "package=$$PACKAGE"})
+
+# Meant for many agents at once: HOSTS (a pattern) or HOST.
+remove-stolen-cert: build
+	$(call runbook,remove-stolen-cert,$${HOSTS:+--limit "$$HOSTS"} $${CERT:+-e "cert=$$CERT"} $${KEY:+-e "key=$$KEY"} $${FINGERPRINT:+-e "fingerprint=$$FINGERPRINT"})
+
+fix-duplicate-uuid: build
+	$(call runbook,fix-duplicate-uuid,$${HOSTS:+--limit "$$HOSTS"})
+
+rotate-signing-key: build
+	$(call runbook,rotate-signing-key,$${CERT:+-e "cert=$$CERT"} $${KEY:+-e "key=$$KEY"})
+
+lint-repo: build
+	$(call runbook,lint-repo)
+
+doctor: build
+	@exec $(WAPTOPS) doctor "$${HOST:?give HOST=name}" $${ARGS}

@@ -53,7 +53,8 @@ async function sampleServers(roots: Set<number>): Promise<ServerLoad> {
     }),
   );
   const underRoots = (pid: number): boolean => {
-    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (roots.has(p)) return true;
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
+      if (roots.has(p)) return true;
     return false;
   };
   return { connections, sleeping: sleepers.filter(underRoots).length };
@@ -98,7 +99,8 @@ async function runRound(
     wallMs: run.wallMs,
     peakConnections: peak.connections,
     peakSleeping: peak.sleeping,
-    meanInFlight: hostMs / (doc.durationMs ?? run.wallMs) };
+    meanInFlight: hostMs / (doc.durationMs ?? run.wallMs),
+  };
 }
 
 /**
@@ -131,19 +133,24 @@ export async function measureConcurrency(hosts = 50, rounds = 3): Promise<Concur
     console.log(
       `  ${hosts} hosts (one test sshd each), one \`sleep 1\` step, default --forks, best of ${rounds} rounds`,
     );
-    console.log(
-      `  wall time, 1 host alone                    ${ms(oneHostMs, 0).padEnd(10)} (${seconds(alone.map((r) => r.wallMs))})`,
-    );
-    console.log(
-      `  wall time, ${hosts} hosts                      ${ms(best.wallMs, 0).padEnd(10)} (${seconds(results.map((r) => r.wallMs))})`,
-    );
-    console.log(`  one host at a time would take at least    ${hosts} x 1 s of sleep = ${hosts} s`);
     const counts = (pick: (r: ConcurrencyRound) => number) => results.map(pick).join(', ');
-    console.log(`  hosts in flight on average (sum of host times / run time)  ${best.meanInFlight.toFixed(1)}`);
-    console.log(`  peak \`sleep 1\` running at once, per round   ${counts((r) => r.peakSleeping)}`);
-    console.log(`  peak SSH connections open at once, per round ${counts((r) => r.peakConnections)}`);
+    const row = (label: string, figure: string) => console.log(`  ${label.padEnd(52)} ${figure}`);
+    row('wall time, 1 host alone', `${ms(oneHostMs, 0)} (${seconds(alone.map((r) => r.wallMs))})`);
+    row(`wall time, ${hosts} hosts`, `${ms(best.wallMs, 0)} (${seconds(results.map((r) => r.wallMs))})`);
+    row('one host at a time would take at least', `${hosts} x 1 s of sleep = ${hosts} s`);
+    row('hosts in flight on average (sum host times / run time)', best.meanInFlight.toFixed(1));
+    row(
+      'peak `sleep 1` running at once, per round',
+      counts((r) => r.peakSleeping),
+    );
+    row(
+      'peak SSH connections open at once, per round',
+      counts((r) => r.peakConnections),
+    );
     const peak = Math.max(...results.map((r) => r.peakConnections));
-    console.log(verdict('hosts connected at once (peak)', `${peak} of ${hosts}`, `all ${hosts}`, peak === hosts));
+    console.log(
+      verdict('hosts connected at once (peak)', `${peak} of ${hosts}`, `all ${hosts}`, peak === hosts),
+    );
     return best;
   } finally {
     await stopServers(servers);

@@ -52,5 +52,5 @@ export function spread(values: number[], unit = 'ms', decimals = 2): string {
 
 /** One line `  <label> <figure>   target <target>: meets|misses`. */
 export function verdict(label: string, figure: string, target: string, meets: boolean): string {
-  return `  ${label.padEnd(44)} ${figure.padEnd(22)} target ${target}: ${meets ? 'meets' : 'misses'}`;
+  return `  ${label.padEnd(52)} ${figure.padEnd(14)} target ${target}: ${meets ? 'meets' : 'misses'}`;
 }

@@ -32,6 +32,10 @@ export const expressionFunctions: Record<string, Fn> = {
     arity: [2, 2],
     call: ([s, suffix]) => needString('endsWith', s).endsWith(needString('endsWith', suffix)),
   },
+  trim: {
+    arity: [1, 1],
+    call: ([v]) => needString('trim', v).trim(),
+  },
   length: {
     arity: [1, 1],
     call: ([v]) => {

@@ -96,7 +96,9 @@ async function attempt(run: StepRun, step: Step): Promise<StepOutcome> {
     forgetFacts(run);
   }
   Object.assign(data, lastResultData(last));
-  return { ...base, status: readOnlyCommand ? 'ok' : 'changed' };
+  // A command declared read-only (changed_when: false) ran, but changed nothing.
+  if (readOnlyCommand) return { ...base, changes: [], status: 'ok' };
+  return { ...base, status: 'changed' };
 }
 
 /** What `result` means in until/changed_when/failed_when: the status plus the step's data. */

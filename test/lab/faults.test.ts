@@ -27,18 +27,26 @@ function health() {
 }
 
 describe('faults on deb1', () => {
-  it('nginx stopped: exit 2, 443 refused, and the rescue step collected the logs', async () => {
+  it('nginx stopped: health exits 2 at its nginx step with the rescue logs, and 443 is refused', async () => {
     await stopNginx(HOST);
     try {
       const run = await health();
       expect(run.code, run.stdout + run.stderr).toBe(2);
-      const tcp = stepNamed(run, HOST, 'port 443 answers');
-      expect(tcp.status).toBe('failed');
-      expect(tcp.data?.state).toBe('refused');
+      const steps = run.report.hosts[HOST]?.steps ?? [];
+      expect(steps.map((s) => [s.name, s.status, s.rescue])).toEqual([
+        ['operating system is known', 'ok', false],
+        ['nginx is active', 'failed', false],
+        ['recent nginx and waptserver logs', 'ok', true],
+      ]);
       const logs = stepNamed(run, HOST, 'recent nginx and waptserver logs', true);
-      expect(logs.status).toBe('ok');
       expect(logs.notes.join('\n')).toContain('/var/log/waptserver.log');
       expect(logs.notes.length).toBeGreaterThan(1);
+
+      const probe = await runOnLab(tmp, labPlaybook('port-443'), { limit: HOST });
+      expect(probe.code, probe.stdout + probe.stderr).toBe(2);
+      const tcp = stepNamed(probe, HOST, 'port 443 answers');
+      expect(tcp.status).toBe('failed');
+      expect(tcp.data?.state).toBe('refused');
     } finally {
       await startNginx(HOST);
     }
@@ -53,6 +61,8 @@ describe('faults on deb1', () => {
       const tcp = stepNamed(run, HOST, 'port 443 answers');
       expect(tcp.status).toBe('failed');
       expect(tcp.data?.state).toBe('timeout');
+      const rescue = run.report.hosts[HOST]?.steps.filter((s) => s.rescue) ?? [];
+      expect(rescue.map((s) => [s.name, s.status])).toEqual([['recent nginx and waptserver logs', 'ok']]);
     } finally {
       await allowHttps(HOST);
     }

@@ -1,4 +1,4 @@
-// Vitest global setup of the lab project: brings the lab up once (or reuses it) and tears it down at the end.
+// Vitest global setup of the lab project: brings the lab up once (or reuses it); tears down only a lab it started.
 import { existsSync } from 'node:fs';
 import { teardownLab } from '../../scripts/lab/teardown.js';
 import { labIsUp, labUp } from '../../scripts/lab/up.js';
@@ -15,14 +15,14 @@ export default async function setupLab(): Promise<() => Promise<void>> {
   }
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the lab tests`);
   if (await labIsUp()) {
-    log('reusing the running lab');
-  } else {
-    try {
-      const seconds = await labUp(log);
-      log(`up in ${seconds.toFixed(1)} s`);
-    } catch (error) {
-      throw new Error(`the lab could not start: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    log('reusing the running lab (it stays up afterwards)');
+    return async () => {};
+  }
+  try {
+    const seconds = await labUp(log);
+    log(`up in ${seconds.toFixed(1)} s`);
+  } catch (error) {
+    throw new Error(`the lab could not start: ${error instanceof Error ? error.message : String(error)}`);
   }
   return async () => {
     await teardownLab(log);
