@@ -23,6 +23,15 @@ export async function labIsUp(): Promise<boolean> {
   return answers.every(Boolean);
 }
 
+/** Writes inventory/lab.yml from the running lab's state (a checkout that did not bring the lab up needs it too). */
+export function refreshInventory(): void {
+  const state = readState();
+  writeInventory(
+    LAB_HOSTS,
+    Object.fromEntries(LAB_HOSTS.map((host) => [host.name, state.hosts[host.name]?.loopDevice ?? ''])),
+  );
+}
+
 /** Brings the lab up from nothing (cleaning any leftovers first); returns the seconds it took. */
 export async function labUp(log: (line: string) => void): Promise<number> {
   const started = Date.now();
@@ -71,6 +80,7 @@ async function startHost(
 async function main(): Promise<void> {
   const fresh = process.argv.includes('--fresh');
   if (!fresh && (await labIsUp())) {
+    refreshInventory();
     console.log('lab already up (use --fresh to rebuild the hosts); see `make lab-status`');
     return;
   }
