@@ -1,6 +1,6 @@
 // Benchmark: per-command cost over the persistent framed shell versus a fresh ssh2 exec channel per command.
 import type { Client } from 'ssh2';
-import { startTestSshd, type TestSshd } from '../dev/test-sshd.js';
+import { sshConfigFor, startTestSshd, type TestSshd } from '../dev/test-sshd.js';
 import { raw } from '../transport/command.js';
 import { SshTransport } from '../transport/ssh.js';
 import { openConnection, type SshConfig } from '../transport/ssh-connect.js';
@@ -29,17 +29,7 @@ function line(label: string, t: Timings): string {
 
 /** How the benchmarks reach a test server. */
 export function benchSshConfig(sshd: TestSshd): SshConfig {
-  return {
-    host: 'bench',
-    address: sshd.address,
-    port: sshd.port,
-    user: sshd.user,
-    identityFile: sshd.identityFile,
-    knownHostsFile: sshd.knownHostsFile,
-    hostKeyPolicy: 'strict',
-    connectTimeoutMs: 10_000,
-    keepaliveIntervalMs: 10_000,
-  };
+  return sshConfigFor(sshd, { host: 'bench' });
 }
 
 /** Times `runs` round trips of `true` over the persistent shell of a fresh connection to `sshd`. */

@@ -1,4 +1,5 @@
 // A throwaway real OpenSSH server on 127.0.0.1 for tests and benchmarks (needs root, openssh-server, sudo).
+
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -6,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { SshConfig } from '../transport/ssh-connect.js';
 
 const run = promisify(execFile);
 
@@ -186,5 +188,21 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
       }
       await cleanup();
     },
+  };
+}
+
+/** How a client reaches this test server (override any field, e.g. the host name or key policy). */
+export function sshConfigFor(sshd: TestSshd, over: Partial<SshConfig> = {}): SshConfig {
+  return {
+    host: 'testhost',
+    address: sshd.address,
+    port: sshd.port,
+    user: sshd.user,
+    identityFile: sshd.identityFile,
+    knownHostsFile: sshd.knownHostsFile,
+    hostKeyPolicy: 'strict',
+    connectTimeoutMs: 10_000,
+    keepaliveIntervalMs: 10_000,
+    ...over,
   };
 }

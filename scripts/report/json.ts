@@ -6,16 +6,8 @@ import { redactValue } from './redact.js';
 import type { Renderer } from './types.js';
 
 /** The JSON report document, version 1 (see docs/report-json.md). */
-export interface JsonReport {
+export interface JsonReport extends Omit<RunRecord, 'hosts'> {
   version: 1;
-  runId: string;
-  playbook: string;
-  check: boolean;
-  params: Record<string, unknown>;
-  started: string;
-  durationMs: number | null;
-  exitCode: number | null;
-  interrupted: boolean;
   hosts: Record<string, { recap: HostRecap | null; steps: StepRecord[] }>;
 }
 

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKey, startTestSshd, type TestSshd } from '../../../scripts/dev/test-sshd.js';
+import { generateKey, sshConfigFor, startTestSshd, type TestSshd } from '../../../scripts/dev/test-sshd.js';
 import { acquireLock } from '../../../scripts/engine/lock.js';
 import { SshTransport } from '../../../scripts/transport/ssh.js';
 import { runCli } from './cli-process.js';
@@ -130,17 +130,7 @@ describe('waptops run over ssh', () => {
   });
 
   it('refuses a host whose run lock is held, naming the holder (exit 4)', async () => {
-    const t = new SshTransport({
-      host: 'box1',
-      address: sshd.address,
-      port: sshd.port,
-      user: sshd.user,
-      identityFile: sshd.identityFile,
-      knownHostsFile: sshd.knownHostsFile,
-      hostKeyPolicy: 'strict',
-      connectTimeoutMs: 5000,
-      keepaliveIntervalMs: 15000,
-    });
+    const t = new SshTransport(sshConfigFor(sshd, { host: 'box1', connectTimeoutMs: 5000 }));
     await t.connect();
     const lock = await acquireLock(t, {
       user: 'alice',

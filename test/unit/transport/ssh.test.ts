@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKey, startTestSshd, type TestSshd } from '../../../scripts/dev/test-sshd.js';
+import { generateKey, sshConfigFor, startTestSshd, type TestSshd } from '../../../scripts/dev/test-sshd.js';
 import { ConnectError, HostKeyError } from '../../../scripts/engine/errors.js';
 import { becomeShell } from '../../../scripts/transport/become.js';
 import { argv, raw, Secret, withStdin } from '../../../scripts/transport/command.js';
@@ -20,18 +20,7 @@ let t: SshTransport;
 let home: string;
 
 function config(over: Partial<SshConfig> = {}): SshConfig {
-  return {
-    host: 'testhost',
-    address: sshd.address,
-    port: sshd.port,
-    user: sshd.user,
-    identityFile: sshd.identityFile,
-    knownHostsFile: sshd.knownHostsFile,
-    hostKeyPolicy: 'strict',
-    connectTimeoutMs: 10_000,
-    keepaliveIntervalMs: 5_000,
-    ...over,
-  };
+  return sshConfigFor(sshd, { keepaliveIntervalMs: 5_000, ...over });
 }
 
 async function connectWith(over: Partial<SshConfig>): Promise<SshTransport> {
