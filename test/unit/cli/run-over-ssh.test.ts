@@ -57,7 +57,8 @@ function run(extra: string[] = [], env: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  sshd = await startTestSshd();
+  // A private /run/lock: other runs on this machine must not hold or see this server's run lock.
+  sshd = await startTestSshd({ privateRunLock: true });
   tmp = await mkdtemp(path.join(os.tmpdir(), 'waptops-e2e-'));
   stateHome = path.join(tmp, 'state');
   inventory = path.join(tmp, 'inventory.yml');
