@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, sshConfigFor, startTestSshd, type TestSshd } from '../../../scripts/dev/test-sshd.js';
 import { acquireLock } from '../../../scripts/engine/lock.js';
+import { sh } from '../../../scripts/transport/command.js';
 import { SshTransport } from '../../../scripts/transport/ssh.js';
 import { runCli } from './cli-process.js';
 
@@ -149,6 +150,25 @@ describe('waptops run over ssh', () => {
       await t.close();
     }
     expect((await run()).code).toBe(0);
+  });
+
+  it('detects and clears the trace of a holder that vanished without releasing the lock', async () => {
+    const t = new SshTransport(sshConfigFor(sshd, { host: 'box1' }));
+    await t.connect();
+    const ghost = JSON.stringify({
+      user: 'bob',
+      controller: 'gone-box',
+      pid: 99,
+      playbook: 'x',
+      started: 'then',
+    });
+    const wrote = await t.run(sh`printf '%s\n' ${ghost} > /run/lock/waptops.lock.info`);
+    await t.close();
+    expect(wrote.code).toBe(0);
+    const r = await run();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/stale lock of bob@gone-box pid 99 running x since then cleared/);
+    expect((await run()).stdout).not.toMatch(/stale lock/);
   });
 
   it('an unreachable host exits 3 and a changed host key is refused naming both fingerprints', async () => {
