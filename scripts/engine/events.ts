@@ -12,6 +12,8 @@ export interface HostRecap {
   failed: number;
   skipped: number;
   unreachable: boolean;
+  /** Refused because another run holds the host's lock (`error` names the holder). */
+  locked?: boolean;
   /** Why the host failed or was unreachable, one line. */
   error?: string;
   durationMs: number;

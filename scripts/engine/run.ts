@@ -40,14 +40,12 @@ export interface RunSummary {
   durationMs: number;
 }
 
-type HostEnd = HostRecap & { locked?: boolean };
-
 async function runSteps(
   req: RunRequest,
   session: HostSession,
   scope: Scope,
   steps: Step[],
-  recap: HostEnd,
+  recap: HostRecap,
   rescue: boolean,
 ): Promise<boolean> {
   const host = session.entry.name;
@@ -102,9 +100,9 @@ async function runSteps(
   return true;
 }
 
-async function runHost(req: RunRequest, entry: HostEntry, locks: SharedLocks): Promise<HostEnd> {
+async function runHost(req: RunRequest, entry: HostEntry, locks: SharedLocks): Promise<HostRecap> {
   const started = Date.now();
-  const recap: HostEnd = {
+  const recap: HostRecap = {
     host: entry.name,
     ok: 0,
     changed: 0,
@@ -151,12 +149,11 @@ async function runHost(req: RunRequest, entry: HostEntry, locks: SharedLocks): P
     await transport.close().catch(() => undefined);
   }
   recap.durationMs = Date.now() - started;
-  const { locked: _locked, ...plain } = recap;
-  req.sink({ kind: 'host:end', host: entry.name, recap: plain });
+  req.sink({ kind: 'host:end', host: entry.name, recap });
   return recap;
 }
 
-function exitCodeOf(ends: HostEnd[], interrupted: boolean): number {
+function exitCodeOf(ends: HostRecap[], interrupted: boolean): number {
   if (interrupted) return ExitCode.interrupted;
   if (ends.some((r) => r.failed > 0)) return ExitCode.hostFailed;
   if (ends.some((r) => r.locked)) return ExitCode.locked;
@@ -183,7 +180,7 @@ export async function runPlaybook(req: RunRequest): Promise<RunSummary> {
     params: maskParams(req.params),
     time: new Date().toISOString(),
   });
-  const ends: HostEnd[] = [];
+  const ends: HostRecap[] = [];
   const locks = new SharedLocks();
   for (const batch of batches(req.hosts, req.serial)) {
     if (req.signal.aborted) break;
@@ -203,7 +200,7 @@ export async function runPlaybook(req: RunRequest): Promise<RunSummary> {
   }
   const interrupted = req.signal.aborted;
   const exitCode = exitCodeOf(ends, interrupted);
-  const recaps = ends.map(({ locked: _l, ...r }) => r);
+  const recaps = ends;
   const durationMs = Date.now() - started;
   req.sink({ kind: 'run:end', recaps, exitCode, durationMs, interrupted });
   return { exitCode, recaps, interrupted, durationMs };

@@ -72,9 +72,10 @@ export function stepTag(index: number, rescue: boolean, stepCount?: number): str
   return stepCount ? `[${index + 1}/${stepCount}]` : `[${index + 1}]`;
 }
 
-/** Where a host ended up, one bucket per host: unreachable, failed, changed or ok. */
-export function hostOutcome(r: HostRecap): 'unreachable' | 'failed' | 'changed' | 'ok' {
+/** Where a host ended up, one bucket per host: unreachable, locked, failed, changed or ok. */
+export function hostOutcome(r: HostRecap): 'unreachable' | 'locked' | 'failed' | 'changed' | 'ok' {
   if (r.unreachable) return 'unreachable';
+  if (r.locked) return 'locked';
   if (r.failed > 0 || r.error) return 'failed';
   return r.changed > 0 ? 'changed' : 'ok';
 }
@@ -83,7 +84,7 @@ export function hostOutcome(r: HostRecap): 'unreachable' | 'failed' | 'changed' 
 export function recapLines(recaps: HostRecap[], check: boolean, p: Palette): string[] {
   const header = ['host', 'ok', check ? 'would change' : 'changed', 'failed', 'skipped', 'time'];
   const rows = recaps.map((r) =>
-    r.unreachable
+    r.unreachable || r.locked
       ? [r.host, '-', '-', '-', '-', formatDuration(r.durationMs)]
       : [r.host, ...[r.ok, r.changed, r.failed, r.skipped].map(String), formatDuration(r.durationMs)],
   );
@@ -95,7 +96,8 @@ export function recapLines(recaps: HostRecap[], check: boolean, p: Palette): str
     const outcome = hostOutcome(r);
     const text = line(rows[i] ?? []);
     const coloured = outcome === 'ok' ? text : outcome === 'changed' ? p.yellow(text) : p.red(text);
-    out.push(outcome === 'unreachable' ? `${coloured}  ${p.red('UNREACHABLE')}` : coloured);
+    const tag = outcome === 'unreachable' || outcome === 'locked' ? `  ${p.red(outcome.toUpperCase())}` : '';
+    out.push(`${coloured}${tag}`);
     if (r.error) out.push(`  ${r.host}: ${firstLine(r.error)}`);
   });
   return out;
@@ -113,7 +115,8 @@ export function verdictLine(
   const changedWord = check ? 'would change' : 'changed';
   const hosts = ok === 1 ? 'host' : 'hosts';
   const tail = interrupted ? ' (interrupted)' : '';
-  return `RESULT: ${ok} ${hosts} ok, ${count('changed')} ${changedWord}, ${count('failed')} failed, ${count('unreachable')} unreachable — exit ${exitCode}${tail}`;
+  const locked = count('locked') > 0 ? `, ${count('locked')} locked` : '';
+  return `RESULT: ${ok} ${hosts} ok, ${count('changed')} ${changedWord}, ${count('failed')} failed, ${count('unreachable')} unreachable${locked} — exit ${exitCode}${tail}`;
 }
 
 /** The first line of a possibly multi-line message. */

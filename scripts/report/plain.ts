@@ -101,6 +101,7 @@ export function createPlainRenderer(opts: RendererOptions): Renderer {
         const counts = `${r.ok} ok, ${r.changed} ${check ? 'would change' : 'changed'}, ${r.failed} failed, ${r.skipped} skipped`;
         const time = formatDuration(r.durationMs);
         if (r.unreachable) line(`${e.host} ${p.red('UNREACHABLE')} (${time}): ${firstLine(r.error ?? '')}`);
+        else if (r.locked) line(`${e.host} ${p.red('LOCKED')} (${time}): ${firstLine(r.error ?? '')}`);
         else if (r.failed > 0 || r.error)
           line(
             `${e.host} ${p.red('FAILED')}: ${counts} (${time})${r.error ? ` — ${firstLine(r.error)}` : ''}`,

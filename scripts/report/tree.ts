@@ -78,8 +78,8 @@ function hostEnding(host: string, r: HostRecap, check: boolean): Ending {
   const counts = `${r.ok} ok, ${r.changed} ${check ? 'would change' : 'changed'}, ${r.failed} failed, ${r.skipped} skipped`;
   const time = formatDuration(r.durationMs);
   // a failed host's error is in its title: listr prints no error line equal to the title
-  if (outcome === 'unreachable') {
-    const title = `${host} — unreachable: ${error}`;
+  if (outcome === 'unreachable' || outcome === 'locked') {
+    const title = `${host} — ${outcome}: ${error}`;
     return { title, status: 'failed', error: title };
   }
   if (outcome === 'failed') {

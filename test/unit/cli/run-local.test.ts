@@ -5,7 +5,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from './cli-process.js';
+import { type CliResult, cliArgv, runCli as runCliShared } from './cli-process.js';
+
+/** The CLI with a /run/lock of its own: local hosts are this machine, shared with other test runs. */
+const runCli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  runCliShared(args, env, { privateRunLock: true });
 
 const BATCH = 'test/fixtures/playbooks/e2e/batch.yml';
 let tmp: string;
@@ -110,11 +114,11 @@ describe('waptops run on local hosts', () => {
 
   it('Ctrl-C lets the running step finish, starts no new step, exits 130', async () => {
     const dir = await freshMarkers();
-    const child = spawn(
-      process.execPath,
-      [CLI, 'run', BATCH, '-i', inventory, '--limit', 'h1', '-e', `dir=${dir}`, '-e', 'pause=2'],
-      { env: { ...process.env, CI: 'true' } },
+    const [file, ...args] = cliArgv(
+      ['run', BATCH, '-i', inventory, '--limit', 'h1', '-e', `dir=${dir}`, '-e', 'pause=2'],
+      true,
     );
+    const child = spawn(file as string, args, { env: { ...process.env, CI: 'true' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
