@@ -1,9 +1,10 @@
 // One host during one run: its transport, its fact cache, and the context actions see.
+import { createHash } from 'node:crypto';
 import type { ActionContext } from '../actions/types.js';
 import type { Fact } from '../facts/types.js';
 import { becomeShell } from '../transport/become.js';
-import { type Command, sh } from '../transport/command.js';
-import type { RunOptions, RunResult, Transport } from '../transport/types.js';
+import { type Command, raw, sh } from '../transport/command.js';
+import type { RunOptions, RunResult, TransferProgress, Transport } from '../transport/types.js';
 import { StepError } from './errors.js';
 import type { HostEntry } from './model.js';
 
@@ -45,6 +46,39 @@ export class HostSession {
       p.catch(() => this.facts.delete(key));
     }
     return p;
+  }
+
+  /**
+   * Uploads to `path` as the step's user. SFTP writes as the login user, so with become the file is
+   * staged in the login user's private ~/.cache/waptops/uploads (mode 700, one stable name per target,
+   * so an interrupted upload can resume) and moved into place through the become shell.
+   */
+  async upload(
+    source: string | Buffer,
+    path: string,
+    become: boolean | string | undefined,
+    opts: { mode?: number; onProgress?: TransferProgress; resume?: boolean },
+  ): Promise<void> {
+    if (becomeShell(become ?? this.entry.become).length === 0) {
+      await this.transport.put(source, path, opts);
+      return;
+    }
+    const made = await this.run(
+      raw('d="$HOME/.cache/waptops/uploads"; mkdir -p -m 700 "$d" && echo "$d"'),
+      false,
+    );
+    const dir = made.stdout.trim();
+    if (made.code !== 0 || !dir) {
+      throw new StepError(
+        `${this.entry.name}: cannot make the upload staging directory: ${made.stderr.trim()}`,
+      );
+    }
+    const staged = `${dir}/${createHash('sha256').update(path).digest('hex').slice(0, 16)}`;
+    await this.transport.put(source, staged, opts);
+    const moved = await this.run(sh`mv -f ${staged} ${path}`, become);
+    if (moved.code !== 0) {
+      throw new StepError(`${this.entry.name}: cannot move the upload into ${path}: ${moved.stderr.trim()}`);
+    }
   }
 
   /** Forgets every cached fact: called after a step changed the host. */

@@ -131,6 +131,22 @@ describe('waptops run over ssh', () => {
     expect(audit.trim().split('\n').length).toBeGreaterThanOrEqual(4);
   });
 
+  it('uploads through sudo into a root-owned directory, and a second run changes nothing', async () => {
+    const src = path.join(tmp, 'payload.bin');
+    await writeFile(src, randomBytes(300_000));
+    const args = ['run', 'test/fixtures/playbooks/e2e/copy-become.yml', '-i', inventory];
+    const params = ['-e', `dir=${workDir}`, '-e', `src=${src}`];
+    const first = await runCli([...args, ...params]);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const dest = `${workDir}/rootdir/payload.bin`;
+    expect(readFileSync(dest).equals(readFileSync(src))).toBe(true);
+    expect(statSync(dest).uid).toBe(0);
+    expect(statSync(dest).mode & 0o777).toBe(0o640);
+    const json = path.join(tmp, 'copy-again.json');
+    expect((await runCli([...args, ...params, '--json', json])).code).toBe(0);
+    expect(JSON.parse(readFileSync(json, 'utf8')).hosts.box1.recap.changed).toBe(0);
+  });
+
   it('refuses a host whose run lock is held, naming the holder (exit 4)', async () => {
     const t = new SshTransport(sshConfigFor(sshd, { host: 'box1', connectTimeoutMs: 5000 }));
     await t.connect();
