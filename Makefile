@@ -105,8 +105,13 @@ check-443: build
 reset-password: build
 	$(call runbook,reset-admin-password)
 
+# ARGS=--interactive: the terminal is attached over SSH to postconf.sh's dialog UI instead of the quiet runbook.
 postconf: build
-	$(call runbook,rerun-postconf)
+	@read -r -a extra <<< "$${ARGS:-}"; \
+	if [[ " $${extra[*]} " == *" --interactive "* ]]; then \
+	  exec $(WAPTOPS) attach "$${HOST:?give HOST=name}" --become -- /opt/wapt/waptserver/scripts/postconf.sh; \
+	fi; \
+	exec $(WAPTOPS) run rerun-postconf $${HOST:+--limit "$$HOST"} "$${extra[@]}"
 
 regenerate-cert: build
 	$(call runbook,regenerate-cert)

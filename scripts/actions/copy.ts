@@ -29,6 +29,13 @@ const copySchema = Type.Object(
         description: 'Keep the old dest as <dest>.waptops-<timestamp> when replacing it',
       }),
     ),
+    resume: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Upload to a temp name derived from the checksum and continue a cut upload there; verify the SHA-256 before moving it in',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -80,12 +87,14 @@ export const copyAction = defineAction({
       const change = attributeChange(dest, info, params);
       return change ? { changes: [change] } : { changes: [], reason: 'checksum matches' };
     }
-    const tempPath = posix.join(
-      posix.dirname(dest),
-      `.waptops-upload.${state.timestamp}.${posix.basename(dest)}`,
-    );
+    // A resumable temp name is stable across runs and does not end like dest (a scanner skips it).
+    const tempName = params.resume
+      ? `.waptops-upload.${state.localSha256.slice(0, 16)}.${posix.basename(dest)}.part`
+      : `.waptops-upload.${state.timestamp}.${posix.basename(dest)}`;
+    const tempPath = posix.join(posix.dirname(dest), tempName);
     const backupPath = params.backup && info.exists ? backupPathFor(dest, state.timestamp) : undefined;
-    const replace = atomicReplaceCommand({ ...params, path: dest, tempPath, backupPath });
+    const sha256 = params.resume ? state.localSha256 : undefined;
+    const replace = atomicReplaceCommand({ ...params, path: dest, tempPath, backupPath, sha256 });
     const undo = backupPath
       ? [restoreBackupCommand(dest, backupPath)]
       : info.exists
@@ -93,7 +102,12 @@ export const copyAction = defineAction({
         : [sh`rm -f -- ${dest}`];
     const change: Change = {
       summary: `${info.exists ? 'replace' : 'upload'} ${dest} from ${params.src} (sha256 ${state.localSha256.slice(0, 12)})`,
-      upload: { source: state.localPath, path: tempPath, mode: 0o600 },
+      upload: {
+        source: state.localPath,
+        path: tempPath,
+        mode: 0o600,
+        ...(params.resume ? { resume: true } : {}),
+      },
       commands: [replace],
       ...(undo ? { undo } : {}),
     };

@@ -9,7 +9,12 @@ import { mountAction } from './mount.js';
 import { httpAction, tcpAction } from './net.js';
 import { serviceAction } from './service.js';
 import type { Action } from './types.js';
+import { verdictAction } from './verdict.js';
 import { waitAction } from './wait.js';
+import { waptPasswordAction } from './wapt.js';
+import { certQuarantineAction } from './wapt-certs.js';
+import { repoLintAction } from './wapt-lint.js';
+import { waptPackageAction } from './wapt-package.js';
 
 /** Every action by the name used in `action:`. */
 export const actions: Record<string, Action> = Object.fromEntries(
@@ -26,5 +31,10 @@ export const actions: Record<string, Action> = Object.fromEntries(
     httpAction,
     waitAction,
     logsAction,
+    waptPasswordAction,
+    verdictAction,
+    repoLintAction,
+    waptPackageAction,
+    certQuarantineAction,
   ].map((a) => [a.name, a as unknown as Action]),
 );

@@ -87,9 +87,12 @@ export interface TlsInfo {
   fingerprint256: string;
 }
 
+/** The request methods a probe may send. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST';
+
 /** What one HTTP request got (status null when no response arrived). */
 export interface HttpProbe {
-  method: 'GET' | 'HEAD';
+  method: HttpMethod;
   url: string;
   status: number | null;
   headers: Record<string, string>;
@@ -133,7 +136,11 @@ function tlsInfo(socket: TLSSocket): TlsInfo {
 
 /** How to send one probe request. */
 export interface HttpProbeOptions {
-  method: 'GET' | 'HEAD';
+  method: HttpMethod;
+  /** Request body (e.g. JSON for a POST); never reported. */
+  body?: string;
+  /** Its Content-Type (default application/json when a body is sent). */
+  contentType?: string;
   /** Accept a certificate that does not verify (it is still reported). */
   insecure: boolean;
   /** Name sent as SNI and Host instead of the URL's host. */
@@ -182,6 +189,12 @@ export function httpProbe(url: URL, o: HttpProbeOptions): Promise<HttpProbe> {
       headers: {
         host: o.serverName ? `${o.serverName}${url.port ? `:${url.port}` : ''}` : url.host,
         'user-agent': 'waptops',
+        ...(o.body === undefined
+          ? {}
+          : {
+              'content-type': o.contentType ?? 'application/json',
+              'content-length': String(Buffer.byteLength(o.body)),
+            }),
       },
       agent: false,
       signal: o.signal,
@@ -210,6 +223,6 @@ export function httpProbe(url: URL, o: HttpProbeOptions): Promise<HttpProbe> {
     });
     req.on('error', (e) => finish(e));
     const timer = setTimeout(() => finish(new Error(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs);
-    req.end();
+    req.end(o.body);
   });
 }

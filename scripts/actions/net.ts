@@ -1,5 +1,6 @@
 // The `tcp` and `http` probes, run from the controller: does a port connect, does a URL answer as expected.
 import { Type } from '@sinclair/typebox';
+import { isSecret, type Secret } from '../transport/command.js';
 import { type HttpProbe, httpProbe, tcpConnect, tcpFailure } from './net-probe.js';
 import { defineAction, type Plan } from './types.js';
 
@@ -48,7 +49,18 @@ const httpSchema = Type.Object(
       Type.Integer({ minimum: 1, maximum: 65535, description: 'With path: port (default 443)' }),
     ),
     method: Type.Optional(
-      Type.Union([Type.Literal('GET'), Type.Literal('HEAD')], { default: 'GET', description: 'GET or HEAD' }),
+      Type.Union([Type.Literal('GET'), Type.Literal('HEAD'), Type.Literal('POST')], {
+        default: 'GET',
+        description: 'GET, HEAD or POST',
+      }),
+    ),
+    body: Type.Optional(
+      Type.String({
+        description: 'Request body, e.g. JSON for a POST (may be a secret param: never shown or reported)',
+      }),
+    ),
+    content_type: Type.Optional(
+      Type.String({ minLength: 1, description: 'Content-Type of the body (default application/json)' }),
     ),
     status: Type.Optional(
       Type.Union(
@@ -108,15 +120,23 @@ function httpPlan(
   return { changes: [], reason: `${what} answered ${r.status}${unverified}`, data };
 }
 
+/** The text of a body param, a secret one included (it goes only into the request). */
+function revealed(body: string | Secret | undefined): string | undefined {
+  return isSecret(body) ? body.reveal() : body;
+}
+
 /** Checks from the controller that a URL answers with the expected status and body; reports its certificate. */
 export const httpAction = defineAction({
   name: 'http',
   description: 'Check from the controller that a URL answers as expected, and report its TLS certificate',
   schema: httpSchema,
   probe: true,
+  secretParams: ['body'],
   read: (ctx, p) =>
     httpProbe(targetUrl(p, ctx.address), {
       method: p.method ?? 'GET',
+      body: revealed(p.body as string | Secret | undefined),
+      contentType: p.content_type,
       insecure: p.insecure ?? false,
       serverName: p.server_name,
       timeoutMs: (p.timeout ?? 10) * 1000,

@@ -16,8 +16,8 @@ export interface Change {
   /** One line, e.g. `restart nginx` or `set [options] wapt_password`. */
   summary: string;
   diff?: FileDiff;
-  /** A local file or bytes uploaded over SFTP before `commands` run. */
-  upload?: { source: string | Buffer; path: string; mode?: number };
+  /** A local file or bytes uploaded over SFTP before `commands` run; `resume` continues a partial `path`. */
+  upload?: { source: string | Buffer; path: string; mode?: number; resume?: boolean };
   /** Run in order; each must exit 0. */
   commands: Command[];
   /** Run in order to put things back if a later step fails. */

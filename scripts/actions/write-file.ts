@@ -23,6 +23,8 @@ export interface AtomicReplace extends FileAttributes {
   path: string;
   tempPath: string;
   backupPath?: string;
+  /** Expected SHA-256 (hex) of the uploaded temp file; a mismatch removes it and fails before the move. */
+  sha256?: string;
 }
 
 function inSequence(...cmds: Command[]): Command {
@@ -103,6 +105,11 @@ export function atomicReplaceCommand(r: AtomicReplace): Command {
     sh`f=$(readlink -f -- ${r.path})`,
     sh`t=${r.tempPath}`,
     raw(`trap 'rm -f -- "$t"' EXIT`),
+    ...(r.sha256
+      ? [
+          sh`if [ "$(sha256sum < "$t" | cut -d ' ' -f 1)" != ${r.sha256} ]; then echo "SHA-256 of the upload $t is not "${r.sha256}" (corrupt or changed: it is removed, run again)" >&2; exit 1; fi`,
+        ]
+      : []),
     tempAttributes(r),
     backupAndMove(r.backupPath),
   );

@@ -35,6 +35,15 @@ program
   .action(async (host: string, opts) => (await import('./facts.js')).factsCommand(host, opts));
 
 program
+  .command('doctor')
+  .description('every read-only check of a WAPT server, each finding with its guide section and fix')
+  .argument('<host>')
+  .option('-i, --inventory <file>', 'inventory file')
+  .option('--json <file>', 'write a JSON report')
+  .option('--plain', 'plain lines even on a terminal')
+  .action(async (host: string, opts) => (await import('./doctor.js')).doctorCommand(host, opts));
+
+program
   .command('run')
   .description('run a playbook (a name from playbooks/ or a path)')
   .argument('<playbook>')
@@ -53,6 +62,17 @@ program
   .option('--yes', 'confirm without asking (needed off a terminal for confirm: true playbooks)')
   .option('--plain', 'plain lines even on a terminal')
   .action(async (playbook: string, opts) => (await import('./run.js')).runCommand(playbook, opts));
+
+program
+  .command('attach')
+  .description('run one command on a host with this terminal attached over SSH (e.g. postconf.sh dialogs)')
+  .argument('<host>')
+  .argument('<command...>', 'the command and its arguments, after --')
+  .option('-i, --inventory <file>', 'inventory file')
+  .option('--become', 'run it as root (through sudo when not logged in as root)')
+  .action(async (host: string, command: string[], opts) =>
+    (await import('./attach.js')).attachCommand(host, command, opts),
+  );
 
 program
   .command('schemas')

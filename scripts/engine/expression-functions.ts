@@ -46,6 +46,19 @@ export const expressionFunctions: Record<string, Fn> = {
     },
   },
   default: { arity: [2, 2], call: ([v, fallback]) => (v === undefined || v === null ? fallback : v) },
+  // JSON text (e.g. an http step's body) as data; null when it is missing or not JSON.
+  fromJson: {
+    arity: [1, 1],
+    call: ([v]) => {
+      if (v === undefined || v === null) return null;
+      try {
+        return JSON.parse(needString('fromJson', v));
+      } catch (e) {
+        if (e instanceof ExpressionError) throw e;
+        return null;
+      }
+    },
+  },
 };
 
 /** How a value is named in a message (a secret never shows its value). */

@@ -10,6 +10,8 @@ export interface ParamSpec {
   secret?: boolean;
   /** Environment variable a secret (or any param) is read from. */
   env?: string;
+  /** A group name: exactly one of the params sharing it must be given. */
+  one_of?: string;
   [keyword: string]: unknown;
 }
 

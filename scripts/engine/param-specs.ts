@@ -5,11 +5,11 @@ import type { ParamSpec } from './model.js';
 import { newAjv, schemaProblems, yamlLocator } from './schema-problems.js';
 import { formatPath, positionOf, type YamlSource } from './yaml-source.js';
 
-const waptopsKeywords = new Set(['secret', 'env', 'required']);
+const waptopsKeywords = new Set(['secret', 'env', 'required', 'one_of']);
 const strictAjv = newAjv();
 const coercingAjv = newAjv({ coerceTypes: 'array' });
 
-/** The standard JSON Schema part of a param (without `secret`, `env`, `required`). */
+/** The standard JSON Schema part of a param (without `secret`, `env`, `required`, `one_of`). */
 export function plainSchemaOf(spec: ParamSpec): Record<string, unknown> {
   return Object.fromEntries(Object.entries(spec).filter(([k]) => !waptopsKeywords.has(k)));
 }

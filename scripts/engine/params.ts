@@ -122,6 +122,21 @@ export async function resolveParams(
     const value = coerce(name, spec, text, from, problems);
     if (value !== undefined) values[name] = spec.secret ? new Secret(String(value)) : value;
   }
+  problems.push(...oneOfProblems(playbook, values));
   if (problems.length > 0) throw new ValidationError(problems);
   return values;
+}
+
+/** Problems of `one_of` groups: each group needs exactly one of its params given. */
+function oneOfProblems(playbook: Playbook, values: Record<string, unknown>): Problem[] {
+  const groups = new Map<string, string[]>();
+  for (const [name, spec] of Object.entries(playbook.params)) {
+    if (spec.one_of) groups.set(spec.one_of, [...(groups.get(spec.one_of) ?? []), name]);
+  }
+  return [...groups.values()].flatMap((names) => {
+    const given = names.filter((n) => values[n] !== undefined);
+    if (given.length === 1) return [];
+    const which = given.length === 0 ? 'none was given' : `got ${given.join(' and ')}`;
+    return [{ path: 'params', message: `give exactly one of ${names.join(', ')} (${which})` }];
+  });
 }

@@ -26,7 +26,7 @@ export function StringEnum<const T extends readonly string[]>(values: T, descrip
 
 const ScalarType = StringEnum(['string', 'integer', 'number', 'boolean'] as const);
 
-/** One param: a small JSON Schema plus the waptops keywords `secret`, `env`, `required`. */
+/** One param: a small JSON Schema plus the waptops keywords `secret`, `env`, `required`, `one_of`. */
 export const ParamSpecSchema = Type.Object(
   {
     type: StringEnum(['string', 'integer', 'number', 'boolean', 'array'] as const),
@@ -41,6 +41,12 @@ export const ParamSpecSchema = Type.Object(
       Type.String({ pattern: namedPatterns.identifier.pattern, description: 'Environment variable' }),
     ),
     required: Type.Optional(Type.Boolean({ description: 'Default: true when there is no `default`' })),
+    one_of: Type.Optional(
+      Type.String({
+        pattern: namedPatterns.identifier.pattern,
+        description: 'A group name: exactly one of the params sharing it must be given',
+      }),
+    ),
     enum: Type.Optional(Type.Array(Type.Unknown(), { minItems: 1 })),
     minimum: Type.Optional(Type.Number()),
     maximum: Type.Optional(Type.Number()),

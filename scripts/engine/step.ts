@@ -45,9 +45,10 @@ async function applyChange(run: StepRun, step: Step, change: Change): Promise<Ru
     hooks.onCommand(
       `upload ${typeof change.upload.source === 'string' ? change.upload.source : '(bytes)'} -> ${change.upload.path}`,
     );
-    await session.transport.put(change.upload.source, change.upload.path, {
+    await session.upload(change.upload.source, change.upload.path, step.become, {
       mode: change.upload.mode,
       onProgress: hooks.onProgress,
+      resume: change.upload.resume,
     });
   }
   for (const cmd of change.commands) {

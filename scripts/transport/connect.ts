@@ -50,8 +50,13 @@ function sshConfigOf(entry: HostEntry, inventory: Inventory, seen: Set<string>):
   return cfg;
 }
 
+/** The SSH settings of one inventory host (with its jump chain), e.g. for an interactive session. */
+export function sshConfigFor(entry: HostEntry, inventory: Inventory): SshConfig {
+  return sshConfigOf(entry, inventory, new Set([entry.name]));
+}
+
 /** The transport for one inventory host. */
 export function transportFor(entry: HostEntry, inventory: Inventory): Transport {
   if (entry.connection === 'local') return new LocalTransport(entry.name);
-  return new SshTransport(sshConfigOf(entry, inventory, new Set([entry.name])));
+  return new SshTransport(sshConfigFor(entry, inventory));
 }

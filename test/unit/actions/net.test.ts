@@ -10,6 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpAction, tcpAction } from '../../../scripts/actions/net.js';
 import { tcpConnect, tcpStateOf } from '../../../scripts/actions/net-probe.js';
+import { Secret } from '../../../scripts/transport/command.js';
 import { recordingContext } from './local-context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-net-'));
@@ -68,7 +69,15 @@ beforeAll(async () => {
   fingerprint = (sha.split('=')[1] as string).trim().replace(/:/g, '').toLowerCase();
   const https = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     requestsSeen++;
-    if (req.url === '/ping') res.end('{"success":true,"msg":"WAPT Server running"}');
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const ok = body === '{"user":"admin","password":"s3cret-pass"}';
+        res.writeHead(ok ? 200 : 401).end(`type=${req.headers['content-type']} length=${body.length}`);
+      });
+    } else if (req.url === '/ping') res.end('{"success":true,"msg":"WAPT Server running"}');
     else if (req.url === '/down') res.writeHead(503).end('down');
     else if (req.url === '/big') res.end('x'.repeat(200 * 1024));
     else res.end(`host=${req.headers.host} sni=${(req.socket as TLSSocket).servername}`);
@@ -215,6 +224,25 @@ describe('http', () => {
     const head = await probe({ url: `https://127.0.0.1:${httpsPort}/ping`, method: 'HEAD', insecure: true });
     expect(head.failed).toBeUndefined();
     expect(head.data).toMatchObject({ method: 'HEAD', status: 200, body: '' });
+  });
+
+  it('POSTs a secret body with its content type; the body is never in the result', async () => {
+    const url = `https://127.0.0.1:${httpsPort}/api/v3/login`;
+    const body = new Secret('{"user":"admin","password":"s3cret-pass"}') as unknown as string;
+    const ok = await probe({ url, method: 'POST', body, insecure: true });
+    expect(ok.failed).toBeUndefined();
+    expect(ok.data).toMatchObject({ method: 'POST', status: 200, body: 'type=application/json length=41' });
+    expect(JSON.stringify(ok)).not.toContain('s3cret-pass');
+    const wrong = await probe({
+      url,
+      method: 'POST',
+      body: '{"user":"admin","password":"wrong"}',
+      content_type: 'application/x-test',
+      insecure: true,
+      status: 401,
+    });
+    expect(wrong.failed).toBeUndefined();
+    expect(wrong.data).toMatchObject({ status: 401, body: 'type=application/x-test length=35' });
   });
 
   it('fails when nothing listens', async () => {

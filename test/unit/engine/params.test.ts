@@ -115,4 +115,34 @@ describe('resolveParams', () => {
     );
     expect(message).not.toContain('short');
   });
+
+  it('one_of: exactly one param of a group must be given, before any host is contacted', async () => {
+    const chooser = parsePlaybook(
+      'c.yml',
+      `
+name: c
+description: one source of several
+params:
+  cert: { type: string, one_of: source, required: false }
+  key: { type: string, one_of: source, required: false }
+  fingerprint: { type: string, one_of: source, required: false }
+steps:
+  - { name: a, action: tcp, with: { port: 443 } }
+`,
+      { registry: fakeActions },
+    );
+    const resolve = async (extra: Record<string, string>) => {
+      try {
+        return await resolveParams(chooser, { extra, secretFiles: {}, env: {} });
+      } catch (e) {
+        if (e instanceof ValidationError) return e.message;
+        throw e;
+      }
+    };
+    expect(await resolve({ key: 'old.key' })).toEqual({ key: 'old.key' });
+    expect(await resolve({})).toBe('params: give exactly one of cert, key, fingerprint (none was given)');
+    expect(await resolve({ cert: 'a.crt', fingerprint: 'ab' })).toBe(
+      'params: give exactly one of cert, key, fingerprint (got cert and fingerprint)',
+    );
+  });
 });

@@ -1,0 +1,191 @@
+// Lab: remove-stolen-cert on deb1 and rhel1 - by certificate, by key and by fingerprint: --check, run, re-run, refusals.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { normalizeFingerprint } from '../../scripts/actions/wapt-cert-search.js';
+import { runInHost } from '../../scripts/lab/faults.js';
+import { type LabRun, labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
+
+const HOSTS = ['deb1', 'rhel1'];
+const SSL = '/opt/wapt/ssl';
+const QUARANTINE = '/opt/wapt/ssl.quarantine';
+const STEP = 'quarantine the matching certificates';
+const RESTART = 'restart waptservice (it reads the certificates at start)';
+const tmp = labTempDir();
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+// A stolen key with two certificates made from it (an original and a re-issue), made here with openssl.
+const stolenKey = path.join(tmp, 'stolen.key');
+const stolenCert = path.join(tmp, 'stolen.crt');
+const reissuedCert = path.join(tmp, 'reissued.crt');
+const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+openssl(
+  'req',
+  '-x509',
+  '-newkey',
+  'ec',
+  '-pkeyopt',
+  'ec_paramgen_curve:prime256v1',
+  '-nodes',
+  '-days',
+  '30',
+  '-subj',
+  '/CN=waptops-test-stolen',
+  '-keyout',
+  stolenKey,
+  '-out',
+  stolenCert,
+);
+openssl(
+  'req',
+  '-x509',
+  '-key',
+  stolenKey,
+  '-days',
+  '60',
+  '-subj',
+  '/CN=waptops-test-reissued',
+  '-out',
+  reissuedCert,
+);
+const TEST_FILES = { 'waptops-test-stolen.crt': stolenCert, 'waptops-test-reissued.crt': reissuedCert };
+
+function removeStolenCert(params: Record<string, string>, check = false): Promise<LabRun> {
+  return runOnLab(tmp, 'remove-stolen-cert', { limit: HOSTS.join(','), check, params });
+}
+
+/** What must not change by accident: the trusted folder's files with their sums, the quarantine, waptservice's run. */
+async function agentState(host: string) {
+  const script = `cd ${SSL} && sha256sum -- *.crt; find ${QUARANTINE} -type f 2>/dev/null | sort; systemctl show -p ActiveState -p InvocationID waptservice`;
+  return runInHost(host, script);
+}
+
+/** waptservice's InvocationID in an agentState: a restart changes it. */
+function invocationOf(state: string): string {
+  const id = /InvocationID=(\w+)/.exec(state)?.[1];
+  if (!id) throw new Error(`no InvocationID in ${state}`);
+  return id;
+}
+
+async function ssl(host: string): Promise<string[]> {
+  return (await runInHost(host, `ls ${SSL}`)).split('\n').filter(Boolean).sort();
+}
+
+/** Puts the two test certificates in each host's trusted folder. */
+async function plantCerts(): Promise<void> {
+  for (const host of HOSTS) {
+    for (const [name, file] of Object.entries(TEST_FILES)) {
+      const b64 = readFileSync(file).toString('base64');
+      await runInHost(host, `printf %s '${b64}' | base64 -d > ${SSL}/${name}`);
+    }
+  }
+}
+
+/** Puts back what the test changed: test certificates gone, anything quarantined back, no quarantine folder. */
+async function restore(): Promise<void> {
+  for (const host of HOSTS) {
+    await runInHost(
+      host,
+      `for f in ${QUARANTINE}/*/*.crt; do [ -f "$f" ] && mv -n -- "$f" ${SSL}/; done; rm -rf ${QUARANTINE}; rm -f ${SSL}/waptops-test-*.crt; systemctl start waptservice`,
+    );
+  }
+}
+
+function removedFiles(run: LabRun, host: string): string[] {
+  const data = stepNamed(run, host, STEP).data as { removed: { file: string }[] };
+  return data.removed.map((r) => r.file).sort();
+}
+
+/** One way of naming the stolen key: a run moves exactly `expectRemoved`; with `full`, also --check before and a re-run after. */
+async function provesRemoval(
+  params: Record<string, string>,
+  expectRemoved: string[],
+  full = false,
+): Promise<void> {
+  const original = Object.fromEntries(await Promise.all(HOSTS.map(async (h) => [h, await ssl(h)])));
+  await plantCerts();
+  try {
+    const before = await Promise.all(HOSTS.map(agentState));
+    if (full) {
+      const check = await removeStolenCert(params, true);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      for (const host of HOSTS) expect(stepNamed(check, host, STEP).status).toBe('changed');
+      expect(await Promise.all(HOSTS.map(agentState))).toEqual(before);
+    }
+
+    const run = await removeStolenCert(params);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    for (const [i, host] of HOSTS.entries()) {
+      expect(removedFiles(run, host)).toEqual(expectRemoved);
+      expect(stepNamed(run, host, STEP).changes).toHaveLength(expectRemoved.length);
+      expect(stepNamed(run, host, RESTART).status).toBe('changed');
+      const kept = [...(original[host] as string[]), ...Object.keys(TEST_FILES)].filter(
+        (f) => !expectRemoved.includes(f),
+      );
+      expect(await ssl(host)).toEqual(kept.sort());
+      const quarantined = await runInHost(host, `cd ${QUARANTINE} && ls */ | grep crt | sort`);
+      expect(quarantined.split('\n').filter(Boolean)).toEqual(expectRemoved);
+      expect(invocationOf(await agentState(host))).not.toBe(invocationOf(before[i] as string));
+    }
+
+    if (full) {
+      const settled = await Promise.all(HOSTS.map(agentState));
+      const again = await removeStolenCert(params);
+      expect(again.code).toBe(0);
+      for (const host of HOSTS) {
+        expect(again.report.hosts[host]?.recap?.changed).toBe(0);
+        expect(stepNamed(again, host, STEP).message).toMatch(
+          /^no certificate in \/opt\/wapt\/ssl matches \(\d+ checked\)$/,
+        );
+        expect(stepNamed(again, host, RESTART).status).toBe('skipped');
+      }
+      expect(await Promise.all(HOSTS.map(agentState))).toEqual(settled);
+    }
+  } finally {
+    await restore();
+  }
+  for (const host of HOSTS) expect(await ssl(host)).toEqual(original[host]);
+}
+
+describe('remove-stolen-cert on real agents', () => {
+  it('CERT=: both certificates with the stolen public key go to quarantine, waptservice restarts; re-run changes nothing', async () => {
+    await provesRemoval({ cert: stolenCert }, ['waptops-test-reissued.crt', 'waptops-test-stolen.crt'], true);
+  });
+
+  it('KEY=: the private key finds the same two certificates', async () => {
+    await provesRemoval({ key: stolenKey }, ['waptops-test-reissued.crt', 'waptops-test-stolen.crt']);
+  });
+
+  it('FINGERPRINT=: only the certificate with that fingerprint goes (colons and upper case accepted)', async () => {
+    const shown = execFileSync(
+      'openssl',
+      ['x509', '-in', reissuedCert, '-noout', '-fingerprint', '-sha256'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const fingerprint = (shown.split('=')[1] as string).trim();
+    expect(normalizeFingerprint(fingerprint)).toMatch(/^[0-9a-f]{64}$/);
+    await provesRemoval({ fingerprint }, ['waptops-test-reissued.crt']);
+  });
+
+  it('refuses none or two of cert/key/fingerprint before any host, and an unreadable cert file leaves hosts as they were', async () => {
+    const before = await Promise.all(HOSTS.map(agentState));
+    for (const params of [{}, { cert: stolenCert, key: stolenKey }] as Record<string, string>[]) {
+      const run = await runOnLab(tmp, 'remove-stolen-cert', { limit: HOSTS.join(','), params }).catch(
+        (e) => e as Error,
+      );
+      expect(run).toBeInstanceOf(Error);
+      expect(String(run)).toMatch(/exit 1\)[\s\S]*give exactly one of cert, key, fingerprint/);
+    }
+    const missing = await removeStolenCert({ cert: path.join(tmp, 'no-such.crt') });
+    expect(missing.code).toBe(2);
+    for (const host of HOSTS) {
+      const step = stepNamed(missing, host, STEP);
+      expect(step.status).toBe('failed');
+      expect(step.message).toMatch(/cannot read the cert file .*no-such\.crt on the controller \(ENOENT\)/);
+    }
+    expect(await Promise.all(HOSTS.map(agentState))).toEqual(before);
+  });
+});
