@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeFingerprint } from '../../scripts/actions/wapt-cert-search.js';
 import { runInHost } from '../../scripts/lab/faults.js';
+import { selfSigned } from '../helpers/certs.js';
 import { type LabRun, labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
 
 const HOSTS = ['deb1', 'rhel1'];
@@ -16,39 +17,14 @@ const tmp = labTempDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 // A stolen key with two certificates made from it (an original and a re-issue), made here with openssl.
-const stolenKey = path.join(tmp, 'stolen.key');
-const stolenCert = path.join(tmp, 'stolen.crt');
-const reissuedCert = path.join(tmp, 'reissued.crt');
-const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'ignore'] });
-openssl(
-  'req',
-  '-x509',
-  '-newkey',
-  'ec',
-  '-pkeyopt',
-  'ec_paramgen_curve:prime256v1',
-  '-nodes',
-  '-days',
-  '30',
-  '-subj',
-  '/CN=waptops-test-stolen',
-  '-keyout',
-  stolenKey,
-  '-out',
-  stolenCert,
-);
-openssl(
-  'req',
-  '-x509',
-  '-key',
-  stolenKey,
-  '-days',
-  '60',
-  '-subj',
-  '/CN=waptops-test-reissued',
-  '-out',
-  reissuedCert,
-);
+const stolen = selfSigned(tmp, 'stolen', { cn: 'waptops-test-stolen', keyType: 'ec' });
+const stolenKey = stolen.key;
+const stolenCert = stolen.cert;
+const reissuedCert = selfSigned(tmp, 'reissued', {
+  cn: 'waptops-test-reissued',
+  key: stolenKey,
+  days: 60,
+}).cert;
 const TEST_FILES = { 'waptops-test-stolen.crt': stolenCert, 'waptops-test-reissued.crt': reissuedCert };
 
 function removeStolenCert(params: Record<string, string>, check = false): Promise<LabRun> {

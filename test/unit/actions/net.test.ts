@@ -1,5 +1,5 @@
 // tcp and http probes against real servers on 127.0.0.1 (self-signed certificate made with openssl).
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpAction, tcpAction } from '../../../scripts/actions/net.js';
 import { tcpConnect, tcpStateOf } from '../../../scripts/actions/net-probe.js';
 import { Secret } from '../../../scripts/transport/command.js';
+import { opensslFingerprint, selfSigned } from '../../helpers/certs.js';
 import { recordingContext } from './local-context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-net-'));
@@ -38,35 +39,12 @@ async function closedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '30',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-subj',
-      '/CN=srvwapt.test',
-      '-addext',
-      'subjectAltName=DNS:srvwapt.test,IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  const sha = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', cert], {
-    encoding: 'utf8',
+  const { key, cert } = selfSigned(dir, 'srvwapt', {
+    cn: 'srvwapt.test',
+    keyType: 'ec',
+    san: 'DNS:srvwapt.test,IP:127.0.0.1',
   });
-  fingerprint = (sha.split('=')[1] as string).trim().replace(/:/g, '').toLowerCase();
+  fingerprint = opensslFingerprint(cert);
   const https = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     requestsSeen++;
     if (req.method === 'POST') {

@@ -5,50 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ActionContext } from '../../../scripts/actions/types.js';
-import { certSearch, normalizeFingerprint } from '../../../scripts/actions/wapt-cert-search.js';
+import { certSearch } from '../../../scripts/actions/wapt-cert-search.js';
 import {
   type CertQuarantineState,
   certQuarantineAction,
   parseCertListing,
 } from '../../../scripts/actions/wapt-certs.js';
 import { renderCommand } from '../../../scripts/transport/command.js';
+import { opensslFingerprint, selfSigned } from '../../helpers/certs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-certs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Makes a key and a self-signed certificate with openssl; returns their paths. */
-function makePair(name: string): { key: string; cert: string } {
-  const key = join(dir, `${name}.key`);
-  const cert = join(dir, `${name}.crt`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key, cert };
-}
-
-/** The fingerprint `openssl x509 -noout -fingerprint -sha256` prints, lower-cased without colons. */
-function opensslFingerprint(cert: string): string {
-  const out = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'], {
-    encoding: 'utf8',
-  });
-  return normalizeFingerprint(out.split('=')[1] as string);
-}
 
 /** An action context whose commands run on this machine. */
 const localCtx = {
@@ -64,8 +31,8 @@ const localCtx = {
 } as ActionContext;
 
 describe('cert_quarantine', () => {
-  const stolen = makePair('stolen');
-  const other = makePair('other');
+  const stolen = selfSigned(dir, 'stolen', { days: 1 });
+  const other = selfSigned(dir, 'other', { days: 1 });
   const ssl = join(dir, 'ssl');
   mkdirSync(ssl);
   copyFileSync(stolen.cert, join(ssl, 'stolen copy.crt'));

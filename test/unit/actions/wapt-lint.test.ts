@@ -1,10 +1,10 @@
 // repo_lint's real scan script on this machine (unzip, openssl, awk, iconv) over a repository of crafted packages.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoLintAction } from '../../../scripts/actions/wapt-lint.js';
+import { selfSigned } from '../../helpers/certs.js';
 import { recordingContext } from './local-context.js';
 import { makeZips, type ZipSpec } from './make-zip.js';
 
@@ -13,29 +13,9 @@ const repo = join(dir, 'wapt');
 const trustedDir = join(dir, 'trusted');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A self-signed certificate's PEM text. */
 function makeCert(name: string): string {
-  const key = join(dir, `${name}.key`);
-  const crt = join(dir, `${name}.crt`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      crt,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  return readFileSync(crt, 'utf8');
+  return readFileSync(selfSigned(dir, name, { days: 2 }).cert, 'utf8');
 }
 
 const control = (name: string) =>

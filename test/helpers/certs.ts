@@ -1,0 +1,55 @@
+// Keys and self-signed certificates made with the real openssl, for tests.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Paths of a key and its self-signed certificate. */
+export interface SelfSigned {
+  key: string;
+  cert: string;
+}
+
+/** What the certificate should be: subject CN, key type, an existing key to reuse, lifetime, SAN. */
+export interface SelfSignedOptions {
+  cn?: string;
+  keyType?: 'rsa' | 'ec';
+  /** Sign with this existing key instead of making a new one (a re-issue). */
+  key?: string;
+  days?: number;
+  /** e.g. `DNS:srvwapt.test,IP:127.0.0.1` */
+  san?: string;
+}
+
+/** Makes `<dir>/<name>.key` (unless `key` is given) and `<dir>/<name>.crt`. */
+export function selfSigned(dir: string, name: string, opts: SelfSignedOptions = {}): SelfSigned {
+  const cert = join(dir, `${name}.crt`);
+  const key = opts.key ?? join(dir, `${name}.key`);
+  const newKey =
+    opts.keyType === 'ec'
+      ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key]
+      : ['-newkey', 'rsa:2048', '-nodes', '-keyout', key];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...(opts.key ? ['-key', opts.key] : newKey),
+      '-days',
+      String(opts.days ?? 30),
+      '-subj',
+      `/CN=${opts.cn ?? name}`,
+      ...(opts.san ? ['-addext', `subjectAltName=${opts.san}`] : []),
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { key, cert };
+}
+
+/** The fingerprint WAPT uses: SHA-256 of the DER form, lower-case hex without colons (from openssl). */
+export function opensslFingerprint(cert: string): string {
+  const out = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', cert], {
+    encoding: 'utf8',
+  });
+  return (out.split('=')[1] ?? '').trim().replace(/:/g, '').toLowerCase();
+}
