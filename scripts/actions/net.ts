@@ -23,6 +23,7 @@ const tcpSchema = Type.Object(
 /** Checks from the controller that a TCP port on the host accepts connections. */
 export const tcpAction = defineAction({
   name: 'tcp',
+  controller: true,
   description: 'Check from the controller that a TCP port accepts connections',
   schema: tcpSchema,
   probe: true,
@@ -128,6 +129,7 @@ function revealed(body: string | Secret | undefined): string | undefined {
 /** Checks from the controller that a URL answers with the expected status and body; reports its certificate. */
 export const httpAction = defineAction({
   name: 'http',
+  controller: true,
   description: 'Check from the controller that a URL answers as expected, and report its TLS certificate',
   schema: httpSchema,
   probe: true,

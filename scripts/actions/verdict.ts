@@ -67,6 +67,7 @@ export function judgeFindings(findings: Finding[]): Plan {
 /** Reports the findings that hold and fails when one of them is an error. */
 export const verdictAction = defineAction({
   name: 'verdict',
+  controller: true,
   description: 'Report the findings that hold (with guide section and remedy); fail when one is an error',
   schema: verdictSchema,
   probe: true,

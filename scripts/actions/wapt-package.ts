@@ -62,6 +62,7 @@ async function inspect(path: string): Promise<Pick<WaptPackageState, 'problem' |
 /** Refuses a file that is not a .wapt package; exposes its package name, version and file name. */
 export const waptPackageAction = defineAction({
   name: 'wapt_package',
+  controller: true,
   description: 'Check on the controller that a file is a .wapt zip with UTF-8 WAPT/control data (read-only)',
   schema: waptPackageSchema,
   probe: true,

@@ -44,6 +44,8 @@ export interface Playbook {
   file: string;
   hosts: string;
   confirm: boolean;
+  /** `continue`: an unreachable host still runs its controller-side steps (the others are skipped). */
+  onUnreachable: 'stop' | 'continue';
   params: Record<string, ParamSpec>;
   vars: Record<string, unknown>;
   steps: Step[];

@@ -219,6 +219,7 @@ export function parsePlaybook(file: string, text: string, opts: PlaybookCheckOpt
     file,
     hosts: (data.hosts as string | undefined) ?? 'all',
     confirm: (data.confirm as boolean | undefined) ?? false,
+    onUnreachable: (data.on_unreachable as Playbook['onUnreachable'] | undefined) ?? 'stop',
     params,
     vars: (data.vars as Raw | undefined) ?? {},
     steps: (data.steps as Raw[]).map((s, i) => buildStep(src, s, ['steps', i])),

@@ -93,6 +93,12 @@ function playbookObject(step: TSchema) {
         Type.String({ minLength: 1, default: 'all', description: 'Default target pattern' }),
       ),
       confirm: Type.Optional(Type.Boolean({ default: false })),
+      on_unreachable: Type.Optional(
+        StringEnum(
+          ['stop', 'continue'],
+          'continue: when SSH fails, still run the steps whose action runs on the controller',
+        ),
+      ),
       params: Type.Optional(NamedMap(namedPatterns.identifier.pattern, ParamSpecSchema)),
       vars: Type.Optional(NamedMap(namedPatterns.identifier.pattern, Type.Unknown())),
       steps: Type.Array(step, { minItems: 1 }),

@@ -28,7 +28,13 @@ export function newScope(
     params: req.params,
     vars: { ...req.playbook.vars, ...entry.vars },
     facts: {},
-    host: { name: entry.name, address: entry.address, user: entry.user, groups: entry.groups },
+    host: {
+      name: entry.name,
+      address: entry.address,
+      user: entry.user,
+      groups: entry.groups,
+      reachable: true,
+    },
     steps: {},
   };
 }

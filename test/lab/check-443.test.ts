@@ -4,7 +4,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { INVENTORY_FILE } from '../../scripts/lab/config.js';
-import { allowHttps, dropHttps, startNginx, stopNginx } from '../../scripts/lab/faults.js';
+import {
+  allowHttps,
+  dropHttps,
+  startNginx,
+  startSshd,
+  stopNginx,
+  stopSshd,
+} from '../../scripts/lab/faults.js';
 import { labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
 import { verdictOf } from './helpers/verdict.js';
 
@@ -39,6 +46,23 @@ describe('check-443 on real hosts', () => {
       );
       expect(verdict.findings.map((f) => f.message).join('\n')).toContain('certificate chain not verified');
       expect(stepNamed(run, host, 'port 443 answers from the controller').data?.state).toBe('open');
+    }
+  });
+
+  it('sshd stopped on deb1: the controller-side checks still run, the host ones are skipped, exit 3', async () => {
+    await stopSshd('deb1');
+    try {
+      const run = await runOnLab(tmp, 'check-443', { limit: 'deb1', params: { timeout: '2' } });
+      expect(run.code, run.stdout + run.stderr).toBe(3);
+      expect(stepNamed(run, 'deb1', 'port 443 answers from the controller').data?.state).toBe('open');
+      expect(stepNamed(run, 'deb1', 'nginx unit state on the host').status).toBe('skipped');
+      const verdict = verdictOf(run, 'deb1');
+      expect(verdict.errors).toEqual([]);
+      const messages = verdict.findings.map((f) => f.message).join('\n');
+      expect(messages).toContain('deb1 is unreachable over SSH: only the checks from the controller ran');
+      expect(messages).toMatch(/WAPT server 1\.8\.\S+ answers \/ping/);
+    } finally {
+      await startSshd('deb1');
     }
   });
 
