@@ -15,6 +15,7 @@ import { waptPasswordAction } from './wapt.js';
 import { certQuarantineAction } from './wapt-certs.js';
 import { repoLintAction } from './wapt-lint.js';
 import { waptPackageAction } from './wapt-package.js';
+import { secretFileAction, signingPairAction } from './wapt-signing.js';
 
 /** Every action by the name used in `action:`. */
 export const actions: Record<string, Action> = Object.fromEntries(
@@ -36,5 +37,7 @@ export const actions: Record<string, Action> = Object.fromEntries(
     repoLintAction,
     waptPackageAction,
     certQuarantineAction,
+    signingPairAction,
+    secretFileAction,
   ].map((a) => [a.name, a as unknown as Action]),
 );
