@@ -22,6 +22,8 @@ export interface Change {
   commands: Command[];
   /** Run in order to put things back if a later step fails. */
   undo?: Command[];
+  /** For a long change run detached (step `detach: true`): a command printing one integer, the units done so far, and the total in the same units. */
+  progress?: { command: Command; total: number };
 }
 
 /** What an action decided: changes to make, or why there is nothing to do, or why it failed. */

@@ -53,6 +53,7 @@ program
   .option('--secret-file <name=path>', 'read a secret param from a file (repeatable)', collect, [])
   .option('--check', 'report what would change, change nothing')
   .option('--diff', 'show before/after of file edits')
+  .option('--rollback', 'transaction playbooks: undo an interrupted run journaled on the hosts, run no step')
   .addOption(new Option('--forks <n>', 'hosts at once').default(50).argParser(positiveInt))
   .addOption(new Option('--serial <n>', 'hosts per batch').argParser(positiveInt))
   .addOption(new Option('--max-fail-percent <p>', 'stop starting batches above this').argParser(percent))

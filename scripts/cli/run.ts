@@ -20,6 +20,7 @@ export interface RunCliOptions {
   secretFile: string[];
   check?: boolean;
   diff?: boolean;
+  rollback?: boolean;
   forks: number;
   serial?: number;
   maxFailPercent?: number;
@@ -66,6 +67,11 @@ export async function runCommand(playbookArg: string, opts: RunCliOptions): Prom
   const playbook = loadPlaybook(playbookPath(playbookArg));
   const inventory = loadInventory(inventoryPath(opts.inventory));
   const shard = parseShard(opts.shard);
+  if (opts.rollback && !playbook.transaction) {
+    throw new WaptopsError(
+      `--rollback: ${playbook.name} is not a transaction playbook (it journals nothing to roll back)`,
+    );
+  }
   let hosts = selectHosts(inventory, playbook.hosts);
   if (opts.limit) {
     const limited = new Set(withPath('--limit', () => selectHosts(inventory, opts.limit as string)));
@@ -99,7 +105,9 @@ export async function runCommand(playbookArg: string, opts: RunCliOptions): Prom
     if (interrupts > 1) process.exit(ExitCode.interrupted);
     reports.sink({
       kind: 'warn',
-      message: 'interrupted: no new step starts; running steps finish (Ctrl-C again to quit now)',
+      message: playbook.transaction
+        ? 'interrupted: the running step finishes, then every change is rolled back (Ctrl-C again to quit now: a re-run then resumes or rolls back)'
+        : 'interrupted: no new step starts; running steps finish (Ctrl-C again to quit now)',
     });
     controller.abort();
   };
@@ -112,6 +120,7 @@ export async function runCommand(playbookArg: string, opts: RunCliOptions): Prom
     params,
     check: Boolean(opts.check),
     diff: Boolean(opts.diff),
+    rollbackOnly: Boolean(opts.rollback),
     forks: opts.forks,
     serial: opts.serial,
     maxFailPercent: opts.maxFailPercent,

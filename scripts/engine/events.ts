@@ -16,7 +16,17 @@ export interface HostRecap {
   locked?: boolean;
   /** Why the host failed or was unreachable, one line. */
   error?: string;
+  /** A transaction's rollback after a failure: what was undone, and undos that failed. */
+  rollback?: RollbackSummary;
   durationMs: number;
+}
+
+/** What a transaction's rollback did on a host: changes undone, kept (they have no undo), undos that failed. */
+export interface RollbackSummary {
+  reason: string;
+  undone: string[];
+  kept: string[];
+  failed: string[];
 }
 
 /** Everything a renderer may be told, keyed on `kind`. */
@@ -51,6 +61,8 @@ export type RunEvent =
       durationMs: number;
       check: boolean;
     }
+  /** A transaction's changes were undone in reverse; `failed` lists undos that did not work. */
+  | ({ kind: 'rollback'; host: string } & RollbackSummary)
   | { kind: 'host:end'; host: string; recap: HostRecap }
   | { kind: 'warn'; host?: string; message: string }
   | { kind: 'run:end'; recaps: HostRecap[]; exitCode: number; durationMs: number; interrupted: boolean };

@@ -32,6 +32,8 @@ export interface Step {
   ignore_errors: boolean;
   changed_when?: boolean | string;
   failed_when?: string;
+  /** Runs the step's changes as one detached job on the host, re-attached after a lost connection. */
+  detach: boolean;
   pos: SourcePosition;
   /** Position of a key under `with` (e.g. ['port']), falling back to the step. */
   posOf(path: (string | number)[]): SourcePosition;
@@ -46,6 +48,8 @@ export interface Playbook {
   confirm: boolean;
   /** `continue`: an unreachable host still runs its controller-side steps (the others are skipped). */
   onUnreachable: 'stop' | 'continue';
+  /** Journaled on the host: a failure rolls every change back, a re-run resumes an interrupted run. */
+  transaction: boolean;
   params: Record<string, ParamSpec>;
   vars: Record<string, unknown>;
   steps: Step[];

@@ -170,6 +170,7 @@ function buildStep(src: YamlSource, raw: Raw, at: KeyPath): Step {
     retries: (raw.retries as number | undefined) ?? 0,
     delay: (raw.delay as number | undefined) ?? 1,
     ignore_errors: (raw.ignore_errors as boolean | undefined) ?? false,
+    detach: (raw.detach as boolean | undefined) ?? false,
     pos: positionOf(src, at),
     posOf: (path) => keyPositionOf(src, [...at, 'with', ...path]),
   };
@@ -220,6 +221,7 @@ export function parsePlaybook(file: string, text: string, opts: PlaybookCheckOpt
     hosts: (data.hosts as string | undefined) ?? 'all',
     confirm: (data.confirm as boolean | undefined) ?? false,
     onUnreachable: (data.on_unreachable as Playbook['onUnreachable'] | undefined) ?? 'stop',
+    transaction: (data.transaction as boolean | undefined) ?? false,
     params,
     vars: (data.vars as Raw | undefined) ?? {},
     steps: (data.steps as Raw[]).map((s, i) => buildStep(src, s, ['steps', i])),

@@ -79,6 +79,13 @@ const stepProperties = {
   ignore_errors: Type.Optional(Type.Boolean({ default: false })),
   changed_when: Type.Optional(Type.Union([Expression, Type.Boolean()])),
   failed_when: Type.Optional(Expression),
+  detach: Type.Optional(
+    Type.Boolean({
+      default: false,
+      description:
+        'Run the changes as a detached job on the host (systemd-run, else setsid); a re-run re-attaches',
+    }),
+  ),
 };
 
 /** One step as written. */
@@ -98,6 +105,13 @@ function playbookObject(step: TSchema) {
           ['stop', 'continue'],
           'continue: when SSH fails, still run the steps whose action runs on the controller',
         ),
+      ),
+      transaction: Type.Optional(
+        Type.Boolean({
+          default: false,
+          description:
+            'Journal every change on the host: a failure rolls them all back (undo, in reverse); a re-run after a lost connection resumes',
+        }),
       ),
       params: Type.Optional(NamedMap(namedPatterns.identifier.pattern, ParamSpecSchema)),
       vars: Type.Optional(NamedMap(namedPatterns.identifier.pattern, Type.Unknown())),

@@ -8,20 +8,25 @@ import { HostSession } from './host-session.js';
 import { acquireLock, currentHolder, describeHolder } from './lock.js';
 import type { HostEntry, Step } from './model.js';
 import type { RunRequest } from './run.js';
+import { openTransaction, rollBack } from './run-transaction.js';
 import { newScope, type Scope } from './scope.js';
 import type { SharedLocks } from './shared-lock.js';
 import { runStep, type StepOutcome } from './step.js';
+import type { Transaction } from './transaction.js';
+
+/** Where a host's steps run: its session and scope, and its transaction when the playbook has one. */
+interface HostRun {
+  session: HostSession;
+  scope: Scope;
+  recap: HostRecap;
+  offline?: string;
+  tx?: Transaction;
+}
 
 /** Runs steps in order on one host until one fails (unless ignored) or Ctrl-C; false when stopped early. */
-async function runSteps(
-  req: RunRequest,
-  session: HostSession,
-  scope: Scope,
-  steps: Step[],
-  recap: HostRecap,
-  rescue: boolean,
-  offline: string | undefined,
-): Promise<boolean> {
+async function runSteps(req: RunRequest, hr: HostRun, steps: Step[], rescue: boolean): Promise<boolean> {
+  const { session, scope, recap, offline } = hr;
+  const tx = rescue ? undefined : hr.tx;
   const host = session.entry.name;
   const registry = req.actions ?? defaultActions;
   for (const [index, step] of steps.entries()) {
@@ -30,8 +35,10 @@ async function runSteps(
     const started = Date.now();
     const notes: string[] = [];
     const action = registry[step.action] as Action;
-    const outcome =
-      offline && !action.controller
+    const resumed = tx?.doneData(index);
+    const outcome = resumed
+      ? doneEarlier(tx, resumed)
+      : offline && !action.controller
         ? offlineSkip(offline)
         : await runStep(
             {
@@ -40,6 +47,9 @@ async function runSteps(
               scope,
               signal: req.signal,
               diff: req.diff,
+              index,
+              playbook: req.playbook.name,
+              tx,
               hooks: {
                 onCommand: (command) => req.sink({ kind: 'cmd', host, index, command }),
                 onOutput: (line) => req.sink({ kind: 'output', host, index, line }),
@@ -74,12 +84,30 @@ async function runSteps(
       recap.error ??= `${step.name}: ${outcome.message ?? 'failed'}`;
       return false;
     }
+    if (tx && !resumed) await tx.stepDone(index, step.name, outcome.data);
   }
   return true;
 }
 
+/** A step an interrupted run of the transaction finished: not run again, its data restored. */
+function doneEarlier(tx: Transaction | undefined, data: Record<string, unknown>): StepOutcome {
+  const was = tx?.interrupted;
+  return {
+    status: 'ok',
+    changes: [],
+    diffs: [],
+    message: `done by the interrupted run ${was?.runId ?? ''} of ${was?.time ?? ''}`,
+    data,
+  };
+}
+
 /** Runs the playbook on one host and returns its recap; never throws. */
-export async function runHost(req: RunRequest, entry: HostEntry, locks: SharedLocks): Promise<HostRecap> {
+export async function runHost(
+  req: RunRequest,
+  entry: HostEntry,
+  locks: SharedLocks,
+  runId: string,
+): Promise<HostRecap> {
   const started = Date.now();
   const recap: HostRecap = {
     host: entry.name,
@@ -104,7 +132,12 @@ export async function runHost(req: RunRequest, entry: HostEntry, locks: SharedLo
       });
       const scope = newScope(req, entry);
       scope.host.reachable = false;
-      await runAllSteps(req, new HostSession(entry, transport, req.check), scope, recap, recap.error);
+      await runAllSteps(req, {
+        session: new HostSession(entry, transport, req.check),
+        scope,
+        recap,
+        offline: recap.error,
+      });
       return finish(req, recap, started);
     }
     req.sink({ kind: 'host:connect', host: entry.name, durationMs: Date.now() - started });
@@ -122,7 +155,9 @@ export async function runHost(req: RunRequest, entry: HostEntry, locks: SharedLo
       });
     }
     try {
-      await runAllSteps(req, new HostSession(entry, transport, req.check), newScope(req, entry), recap);
+      const session = new HostSession(entry, transport, req.check);
+      const tx = await openTransaction(req, session, runId);
+      await runAllSteps(req, { session, scope: newScope(req, entry), recap, tx });
     } finally {
       await lock.release().catch(() => undefined);
     }
@@ -155,17 +190,40 @@ function offlineSkip(reason: string): StepOutcome {
   };
 }
 
-/** The playbook's steps, then its rescue steps when one failed. */
-async function runAllSteps(
-  req: RunRequest,
-  session: HostSession,
-  scope: Scope,
-  recap: HostRecap,
-  offline?: string,
-): Promise<void> {
-  const ok = await runSteps(req, session, scope, req.playbook.steps, recap, false, offline);
+/** The playbook's steps (a transaction rolled back when they fail), then its rescue steps when one failed. */
+async function runAllSteps(req: RunRequest, hr: HostRun): Promise<void> {
+  const { tx, recap } = hr;
+  if (tx && (req.rollbackOnly || tx.interrupted?.rollingBack)) {
+    await rollBack(req, hr.session, tx, req.rollbackOnly ? '--rollback' : 'finishing a cut rollback', recap);
+    if (!req.rollbackOnly) {
+      recap.failed++;
+      recap.error =
+        'an interrupted rollback was finished: the host is as before this playbook ran; run it again';
+    }
+    return;
+  }
+  if (req.rollbackOnly) {
+    req.sink({
+      kind: 'warn',
+      host: hr.session.entry.name,
+      message: 'nothing to roll back: no transaction journaled',
+    });
+    return;
+  }
+  const ok = await runSteps(req, hr, req.playbook.steps, false);
+  if (tx) {
+    if (ok) await tx.commit();
+    else
+      await rollBack(
+        req,
+        hr.session,
+        tx,
+        req.signal.aborted ? 'interrupted (Ctrl-C)' : (recap.error ?? 'a step failed'),
+        recap,
+      );
+  }
   if (!ok && recap.failed > 0 && req.playbook.rescue.length > 0 && !req.signal.aborted) {
-    await runSteps(req, session, scope, req.playbook.rescue, recap, true, offline);
+    await runSteps(req, hr, req.playbook.rescue, true);
   }
 }
 

@@ -26,6 +26,8 @@ export interface RunRequest {
   /** Aborted on Ctrl-C: no new step starts. */
   signal: AbortSignal;
   transportFor(entry: HostEntry): Transport;
+  /** Only roll back an interrupted transaction journaled on each host; run no step. */
+  rollbackOnly?: boolean;
   actions?: Record<string, Action>;
 }
 
@@ -55,9 +57,10 @@ function batches(hosts: string[], serial?: number): string[][] {
 /** Runs the playbook on every selected host and emits events; never prints. */
 export async function runPlaybook(req: RunRequest): Promise<RunSummary> {
   const started = Date.now();
+  const runId = randomUUID();
   req.sink({
     kind: 'run:start',
-    runId: randomUUID(),
+    runId,
     playbook: req.playbook.name,
     hosts: req.hosts,
     check: req.check,
@@ -69,7 +72,7 @@ export async function runPlaybook(req: RunRequest): Promise<RunSummary> {
   for (const batch of batches(req.hosts, req.serial)) {
     if (req.signal.aborted) break;
     const entries = batch.map((h) => req.inventory.hosts.get(h) as HostEntry);
-    ends.push(...(await mapLimit(entries, req.forks, (e) => runHost(req, e, locks))));
+    ends.push(...(await mapLimit(entries, req.forks, (e) => runHost(req, e, locks, runId))));
     const failedPct = (100 * ends.filter((r) => r.failed > 0 || r.unreachable).length) / ends.length;
     if (req.maxFailPercent !== undefined && failedPct > req.maxFailPercent) {
       const left = req.hosts.length - ends.length;

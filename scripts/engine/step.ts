@@ -3,11 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Action, Change, FileDiff, Plan } from '../actions/types.js';
 import { displayCommand } from '../transport/command.js';
 import type { RunResult } from '../transport/types.js';
+import { runDetached } from './detached.js';
 import { CommandError, StepError, WaptopsError } from './errors.js';
 import type { StepStatus } from './events.js';
 import type { HostSession, StepHooks } from './host-session.js';
 import type { Step } from './model.js';
 import { resolveStepWith, type Scope, truthy } from './scope.js';
+import type { Transaction } from './transaction.js';
 
 /** What one step did; `data` is what later steps read as `steps.<id>`. */
 export interface StepOutcome {
@@ -26,6 +28,11 @@ export interface StepRun {
   hooks: StepHooks;
   signal: AbortSignal;
   diff: boolean;
+  /** The step's place in the playbook: names its detached jobs and its journal records. */
+  index: number;
+  playbook: string;
+  /** Set in a transaction playbook: every change is journaled with its undo before it runs. */
+  tx?: Transaction;
 }
 
 /** Drops cached facts: the host may have changed (a change was applied, or a retry re-reads). */
@@ -38,7 +45,12 @@ function lastResultData(r: RunResult | undefined): Record<string, unknown> {
   return r ? { stdout: r.stdout, stderr: r.stderr, rc: r.code } : {};
 }
 
-async function applyChange(run: StepRun, step: Step, change: Change): Promise<RunResult | undefined> {
+async function applyChange(
+  run: StepRun,
+  step: Step,
+  change: Change,
+  changeIndex: number,
+): Promise<RunResult | undefined> {
   const { session, hooks } = run;
   let last: RunResult | undefined;
   if (change.upload) {
@@ -51,6 +63,7 @@ async function applyChange(run: StepRun, step: Step, change: Change): Promise<Ru
       resume: change.upload.resume,
     });
   }
+  if (step.detach) return applyDetached(run, change, changeIndex);
   for (const cmd of change.commands) {
     const shown = displayCommand(cmd);
     hooks.onCommand(shown);
@@ -66,6 +79,17 @@ async function applyChange(run: StepRun, step: Step, change: Change): Promise<Ru
     }
   }
   return last;
+}
+
+/** Runs a change's commands as one detached job (attaching to it when an earlier run started it). */
+async function applyDetached(run: StepRun, change: Change, changeIndex: number): Promise<RunResult> {
+  const shown = change.commands.map(displayCommand).join(' && ');
+  run.hooks.onCommand(`(detached) ${shown}`);
+  const name = `${run.playbook}-${run.index}-${changeIndex}`;
+  const job = { name, commands: change.commands, progress: change.progress };
+  const r = await runDetached(run.session, job, run.hooks, run.signal);
+  if (r.code !== 0) throw new CommandError(run.session.entry.name, shown, r.code, r.stderr);
+  return r;
 }
 
 async function attempt(run: StepRun, step: Step): Promise<StepOutcome> {
@@ -92,7 +116,13 @@ async function attempt(run: StepRun, step: Step): Promise<StepOutcome> {
     return { ...base, status: 'changed', message: 'would change (check mode)' };
   let last: RunResult | undefined;
   try {
-    for (const change of plan.changes) last = (await applyChange(run, step, change)) ?? last;
+    for (const [i, change] of plan.changes.entries()) {
+      // A command declared read-only (changed_when: false) has nothing to undo: it is not journaled.
+      const tx = readOnlyCommand ? undefined : run.tx;
+      await tx?.begin(run.index, i, change, step.become);
+      last = (await applyChange(run, step, change, i)) ?? last;
+      await tx?.applied(run.index, i);
+    }
   } finally {
     forgetFacts(run);
   }

@@ -1,5 +1,5 @@
 // Text pieces every human-facing renderer shares: colours, durations, sizes, status words, recap, verdict.
-import type { HostRecap, StepStatus } from '../engine/events.js';
+import type { HostRecap, RollbackSummary, StepStatus } from '../engine/events.js';
 
 /** ANSI colour helpers that return the text unchanged when colour is off. */
 export interface Palette {
@@ -99,8 +99,28 @@ export function recapLines(recaps: HostRecap[], check: boolean, p: Palette): str
     const tag = outcome === 'unreachable' || outcome === 'locked' ? `  ${p.red(outcome.toUpperCase())}` : '';
     out.push(`${coloured}${tag}`);
     if (r.error) out.push(`  ${r.host}: ${firstLine(r.error)}`);
+    if (r.rollback) out.push(...rollbackLines(r.host, r.rollback, p).map((l) => `  ${l}`));
   });
   return out;
+}
+
+/** What a transaction's rollback did on a host: restored (every change undone) or not, and each undo. */
+export function rollbackLines(host: string, r: RollbackSummary, p: Palette): string[] {
+  const kept = r.kept.length > 0 ? `, ${r.kept.length} kept (no undo)` : ', host as before';
+  const head =
+    r.failed.length === 0
+      ? p.yellow(
+          `${host}: ROLLED BACK after "${firstLine(r.reason)}": ${r.undone.length} change(s) undone${kept}`,
+        )
+      : p.red(
+          `${host}: ROLLBACK INCOMPLETE after "${firstLine(r.reason)}": ${r.failed.length} undo(s) failed; the journal on the host keeps them, fix the cause then re-run with --rollback`,
+        );
+  return [
+    head,
+    ...r.undone.map((u) => `  undone: ${u}`),
+    ...r.kept.map((k) => `  kept (no undo): ${k}`),
+    ...r.failed.map((f) => `  NOT undone: ${f}`),
+  ];
 }
 
 /** `RESULT: 2 hosts ok, 1 changed, 0 failed, 0 unreachable — exit 0`; each host is counted once. */

@@ -52,6 +52,17 @@ function hostCases(run: RunRecord, h: HostRecord): Case[] {
   if (r?.error && !h.steps.some((s) => s.status === 'failed')) {
     cases.push({ name: 'host', ms: 0, failure: r.error, out: [] });
   }
+  if (r?.rollback) {
+    const { undone, kept, failed, reason } = r.rollback;
+    const out = [
+      ...undone.map((u) => `undone: ${u}`),
+      ...kept.map((k) => `kept (no undo): ${k}`),
+      ...failed.map((f) => `NOT undone: ${f}`),
+    ];
+    const rollback: Case = { name: 'rollback', ms: 0, out };
+    if (failed.length > 0) rollback.failure = `rollback incomplete after: ${reason}`;
+    cases.push(rollback);
+  }
   if (!r)
     cases.push({ name: 'host', ms: 0, failure: run.interrupted ? 'interrupted' : 'did not finish', out: [] });
   return cases;

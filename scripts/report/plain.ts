@@ -9,6 +9,7 @@ import {
   type Palette,
   palette,
   recapLines,
+  rollbackLines,
   stepTag,
   timestamp,
   verdictLine,
@@ -109,6 +110,9 @@ export function createPlainRenderer(opts: RendererOptions): Renderer {
         else line(`${e.host} done: ${counts} (${time})`);
         break;
       }
+      case 'rollback':
+        for (const l of rollbackLines(e.host, e, p)) line(l);
+        break;
       case 'warn':
         line(`${e.host ? `${e.host} ` : ''}${p.yellow('WARNING')} ${e.message}`);
         break;

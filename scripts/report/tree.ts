@@ -180,6 +180,9 @@ export function createTreeRenderer(opts: RendererOptions): Renderer {
         if (opts.diff && e.diffs.length > 0) after.push(`${e.host} ${e.name}:`, ...diffLines(e.diffs, p));
         break;
       }
+      case 'rollback':
+        hostTask.output = e.failed.length === 0 ? 'rolled back' : 'rollback incomplete';
+        break;
       case 'host:end':
         host.end.resolve(hostEnding(e.host, e.recap, check));
         break;
