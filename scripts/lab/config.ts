@@ -39,7 +39,10 @@ export const LAB_HOSTS: readonly LabHost[] = [
   labHost('rhel1', 'rhel', '198.18.0.12'),
 ];
 
-/** Debian packages of the base image (mmdebstrap uses this machine's apt sources: no mirror is named). */
+/**
+ * Debian packages of the base image (mmdebstrap uses this machine's apt sources: no mirror is named).
+ * No rsync: the runbooks must not depend on it (migrate-repo copies with what every server has).
+ */
 export const BASE_PACKAGES = [
   'systemd',
   'systemd-sysv',
@@ -59,7 +62,6 @@ export const BASE_PACKAGES = [
   'iproute2',
   'e2fsprogs',
   'xfsprogs',
-  'rsync',
   'zip',
   'unzip',
   'less',

@@ -46,6 +46,15 @@ export async function killSshd(name: string): Promise<void> {
   await runInHost(name, 'pkill -KILL -x sshd || true');
 }
 
+/** Kills (SIGKILL) every sshd but the listener: open SSH connections drop at once, new ones are accepted. Returns how many. */
+export async function killSshSessions(name: string): Promise<number> {
+  const killed = await runInHost(
+    name,
+    'listener=$(systemctl show -p MainPID --value ssh.service); for pid in $(pgrep -x sshd); do [ "$pid" = "$listener" ] || { kill -KILL "$pid" 2>/dev/null && echo "$pid"; }; done; true',
+  );
+  return killed.split('\n').filter(Boolean).length;
+}
+
 /** Starts sshd again after stopSshd or killSshd. */
 export async function startSshd(name: string): Promise<void> {
   await runInHost(name, 'systemctl start ssh.service');

@@ -29,10 +29,10 @@ export async function customiseHost(
   return readFileSync(path.join(merged, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim();
 }
 
-/** Boots the host in the background (own session, console to its log file) and returns the nspawn pid. */
+/** Boots the host in the background (own session, console appended to its log file) and returns the nspawn pid. */
 export function bootHost(host: LabHost, spareDevice: string): number {
   const { merged, log } = hostPaths(host);
-  const output = openSync(log, 'w');
+  const output = openSync(log, 'a');
   const child = spawn(
     'systemd-nspawn',
     [

@@ -10,6 +10,11 @@ export function repoOf(host: string): string {
   return host === 'rhel1' ? '/var/www/html/wapt' : '/var/www/wapt';
 }
 
+/** The path migrate-repo moves on a lab host: /var/www (Debian) or /var/www/html (RHEL family). */
+export function repoSourceOf(host: string): string {
+  return host === 'rhel1' ? '/var/www/html' : '/var/www';
+}
+
 /** Names, owners, modes, sizes, mtimes and SHA-256 of every file in the repository (hidden ones too), and the Packages listing. */
 export function repoSnapshot(host: string): Promise<string> {
   const repo = repoOf(host);

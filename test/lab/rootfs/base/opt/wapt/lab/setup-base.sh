@@ -7,6 +7,8 @@ systemctl disable --quiet nginx ssh >/dev/null 2>&1 || true
 systemctl enable --quiet ssh nginx
 # The container root is mounted by nspawn; remounting it is useless and failed (219/CGROUP) under load.
 systemctl mask --quiet systemd-remount-fs.service
+# The fstab generator skips device entries in a container (read-only /sys): this unit mounts them at boot.
+systemctl enable --quiet waptops-lab-fstab.service
 mkdir -p /opt/wapt/bin /opt/wapt/lab/keys /opt/wapt/lab/agent-www /opt/wapt/ssl
 ln -sf /usr/bin/python3 /opt/wapt/bin/python
 ln -sf /opt/wapt/waptserver/scripts/postconf.sh /usr/bin/wapt-serverpostconf

@@ -50,6 +50,21 @@ find "$WWW/wapt" "$WWW/wapt-host" "$WWW/waptwua" -type d -exec chmod 750 {} + -o
 setfacl -m u:ops:r "$WWW/wapt/lab-office_16.0-3_all.wapt"
 setfattr -n user.wapt.origin -v lab-sample "$WWW/wapt/lab-browser_120.0-1_all.wapt"
 runuser -u wapt -- /usr/bin/wapt-scanpackages "$WWW/wapt" >/dev/null 2>&1
+# What else a faithful copy of $WWW must keep (issue 4), beside wapt/ so package scans do not see it: an ACL
+# for the web server user, a default ACL, a setgid directory, a symlink owned by wapt, an empty directory,
+# names with spaces, an xattr, and files owned by wapt with modes 600, 644 and 750.
+DIFF="$WWW/wapt-diff-repos"
+mkdir -p "$DIFF/site paris" "$DIFF/empty"
+printf 'Lab: per-site package differences.\n' > "$DIFF/README lab.txt"
+printf '#!/bin/sh\necho "lab sync"\n' > "$DIFF/sync.sh"
+printf 'pc-0001.paris.wapt.lab\npc-0002.paris.wapt.lab\n' > "$DIFF/site paris/host list.txt"
+ln -s ../../wapt/lab-tools_1.0-1_all.wapt "$DIFF/site paris/lab-tools latest.wapt"
+chown -R wapt:"$WEB_GROUP" "$DIFF"
+chmod 2750 "$DIFF" && chmod 750 "$DIFF/site paris" "$DIFF/empty" "$DIFF/sync.sh"
+chmod 644 "$DIFF/README lab.txt" && chmod 600 "$DIFF/site paris/host list.txt"
+setfacl -m u:"$WEB_GROUP":r "$DIFF/site paris/host list.txt"
+setfacl -d -m u:"$WEB_GROUP":rx "$DIFF/site paris"
+setfattr -n user.wapt.site -v 'paris office' "$DIFF/site paris/host list.txt"
 
 # Server: ini with a pbkdf2_sha256 admin password, self-signed cert whose CN is the FQDN.
 mkdir -p /opt/wapt/conf /opt/wapt/waptserver/ssl
