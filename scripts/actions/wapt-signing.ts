@@ -1,83 +1,71 @@
-// The `signing_pair` and `secret_file` actions: a package-signing key checked and staged without touching disk.
-import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+// The `signing_pair` and `secret_file` actions: a package-signing key checked (or generated) on the controller, staged without touching disk.
 import { Type } from '@sinclair/typebox';
 import { pathFact } from '../facts/path.js';
 import { Secret, sh } from '../transport/command.js';
 import { modeSchema } from './file.js';
 import { defineAction, type Plan } from './types.js';
-import { normalizeFingerprint, spkiSha256 } from './wapt-cert-search.js';
-
-/** Smallest RSA key accepted for package signing. */
-export const MIN_RSA_BITS = 2048;
+import { CN_PATTERN, DEFAULT_GENERATED_BITS } from './wapt-signing-generate.js';
+import { MIN_RSA_BITS, readControllerFile, readSigningPairStep } from './wapt-signing-pair.js';
 
 const signingPairSchema = Type.Object(
   {
     cert: Type.String({ minLength: 1, description: 'The new certificate (PEM) ON THE CONTROLLER' }),
     key: Type.String({ minLength: 1, description: 'Its private key (unencrypted PEM) ON THE CONTROLLER' }),
+    generate: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Make the key (mode 600) and a self-signed code-signing certificate at key and cert when neither exists (once per run)',
+      }),
+    ),
+    bits: Type.Optional(
+      Type.Integer({
+        minimum: MIN_RSA_BITS,
+        maximum: 16384,
+        default: DEFAULT_GENERATED_BITS,
+        description: 'RSA size of a generated key',
+      }),
+    ),
+    cn: Type.Optional(
+      Type.String({
+        pattern: CN_PATTERN,
+        description: 'CN of a generated certificate (default wapt-signing-<YYYYMMDD>)',
+      }),
+    ),
+    remove_old: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'An old certificate ON THE CONTROLLER to be removed later: refused if it has the new public key',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
-/** What `signing_pair` found on the controller: the certificate's identity, or why the pair is unusable. */
-export type SigningPairState =
-  | { error: string }
-  | {
-      error?: undefined;
-      fingerprint: string;
-      certName: string;
-      subject: string;
-      bits?: number;
-      matches: boolean;
-    };
-
-async function readLocal(kind: string, path: string): Promise<Buffer | string> {
-  try {
-    return await readFile(resolve(path));
-  } catch (e) {
-    return `cannot read the ${kind} ${path} on the controller (${(e as NodeJS.ErrnoException).code})`;
-  }
-}
-
-/** Reads a certificate and a key on the controller and compares their public keys (nothing is sent anywhere). */
-export async function readSigningPair(certPath: string, keyPath: string): Promise<SigningPairState> {
-  const certBytes = await readLocal('certificate', certPath);
-  if (typeof certBytes === 'string') return { error: certBytes };
-  const keyBytes = await readLocal('key', keyPath);
-  if (typeof keyBytes === 'string') return { error: keyBytes };
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(certBytes);
-  } catch (e) {
-    return { error: `${certPath} is not an X.509 certificate: ${(e as Error).message}` };
-  }
-  let key: ReturnType<typeof createPrivateKey>;
-  try {
-    key = createPrivateKey(keyBytes);
-  } catch (e) {
-    return { error: `${keyPath} is not an unencrypted PEM private key: ${(e as Error).message}` };
-  }
-  return {
-    fingerprint: normalizeFingerprint(cert.fingerprint256),
-    certName: basename(certPath),
-    subject: cert.subject.replace(/\n/g, ', '),
-    bits: key.asymmetricKeyDetails?.modulusLength,
-    matches: spkiSha256(cert.publicKey) === spkiSha256(createPublicKey(key)),
-  };
-}
-
-/** Checks on the controller that a new signing key matches its certificate (RSA, at least 2048 bits). */
+/** Checks on the controller that a new signing key matches its certificate (RSA, at least 2048 bits); generates them on request. */
 export const signingPairAction = defineAction({
   name: 'signing_pair',
   description:
-    'Check on the controller that a package-signing key matches its certificate (RSA >= 2048); exposes the fingerprint',
+    'Check on the controller that a package-signing key matches its certificate (RSA >= 2048), generating both with openssl when asked; exposes the fingerprint',
   schema: signingPairSchema,
   probe: true,
   controller: true,
-  read: (_ctx, p) => readSigningPair(p.cert, p.key),
+  read: (ctx, p) => readSigningPairStep(ctx, p),
   plan(state, p): Plan {
     if (state.error !== undefined) return { changes: [], failed: state.error };
+    if (state.wouldGenerate !== undefined) {
+      const { bits, cn, certName } = state.wouldGenerate;
+      return {
+        changes: [
+          {
+            summary: `would generate an RSA ${bits} key ${p.key} (mode 600) and a self-signed code-signing certificate ${p.cert} (CN=${cn})`,
+            commands: [],
+          },
+        ],
+        data: { fingerprint: '', cert_name: certName, would_generate: true, generated: false },
+      };
+    }
     if (!state.matches) {
       return {
         changes: [],
@@ -90,11 +78,25 @@ export const signingPairAction = defineAction({
         failed: `the key ${p.key} is not an RSA key of at least ${MIN_RSA_BITS} bits (${state.bits ?? 'not RSA'})`,
       };
     }
-    return {
-      changes: [],
-      reason: `the key matches ${state.certName} (${state.subject}, RSA ${state.bits}, sha256 ${state.fingerprint})`,
-      data: { fingerprint: state.fingerprint, cert_name: state.certName },
+    if (state.oldSameKey) {
+      return {
+        changes: [],
+        failed: `remove_old ${p.remove_old} has the public key of the new certificate ${p.cert}: removing it would remove the new one too; nothing was changed`,
+      };
+    }
+    const identity = `${state.certName} (${state.subject}, RSA ${state.bits}, sha256 ${state.fingerprint})`;
+    const data = {
+      fingerprint: state.fingerprint,
+      cert_name: state.certName,
+      would_generate: false,
+      generated: state.generated !== undefined,
     };
+    if (state.generated === 'here') {
+      const summary = `generated an RSA ${state.bits} key ${p.key} (mode 600) and the self-signed certificate ${p.cert}: ${identity}`;
+      return { changes: [{ summary, commands: [] }], data };
+    }
+    const shared = state.generated ? `, generated in this run for ${state.generated.forHost}` : '';
+    return { changes: [], reason: `the key matches ${identity}${shared}`, data };
   },
 });
 
@@ -120,7 +122,7 @@ export const secretFileAction = defineAction({
     'Write a controller file (a key) to the host over stdin only, umask 077, atomically; the content is never shown',
   schema: secretFileSchema,
   async read(ctx, p): Promise<SecretFileState> {
-    const bytes = await readLocal('secret file', p.src);
+    const bytes = await readControllerFile('secret file', p.src);
     if (typeof bytes === 'string') return { error: bytes };
     const info = await ctx.fact(pathFact(p.dest));
     return { content: new Secret(bytes.toString('utf8')), exists: info.exists };

@@ -1,5 +1,7 @@
-// Lab: rotate-signing-key on deb1 and rhel1 - wrong key, --check, run (leftover key removed), re-run, a signing failure.
-import { rmSync, writeFileSync } from 'node:fs';
+// Lab: rotate-signing-key on deb1 and rhel1 - wrong key, --check, run (leftover key removed), re-run, a signing failure;
+// a pair generated on the controller (generate=true), and the old certificate quarantined (remove_old).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
@@ -10,6 +12,11 @@ const HOSTS = ['deb1', 'rhel1'];
 const SSL = '/opt/wapt/ssl';
 const KEY_TMP = '/dev/shm/waptops-signing.key';
 const CERT_NAME = 'waptops-test-new.crt';
+const OLD_NAME = 'wapt-lab-old.crt';
+const QUARANTINE = '/opt/wapt/ssl.quarantine';
+const OLD_STEP = 'quarantine the old certificate (only with remove_old)';
+const RESTART = 'restart waptservice (it reads the certificates at start)';
+const DEPLOY = 'deploy the new certificate';
 const BACKUP = '/root/.waptops-test-rotate';
 const PAIR = 'the new key matches the new certificate (read on the controller)';
 const SIGN = 're-sign the packages with wapt-signpackages -i';
@@ -52,15 +59,27 @@ async function backUp(): Promise<void> {
     await runInHost(host, `rm -rf ${BACKUP} && mkdir -m 700 ${BACKUP} && ln -- ${repoOf(host)}/* ${BACKUP}/`);
 }
 
-/** Puts the original inodes back (old signatures, hard links, ACL, xattr), removes the new certificate and any key. */
+/** Puts the original inodes back (old signatures, hard links, ACL, xattr), removes the new certificate and any key, puts a quarantined old certificate back. */
 async function restore(): Promise<void> {
   for (const host of HOSTS) {
     const repo = repoOf(host);
     await runInHost(
       host,
-      `rm -f ${repo}/000-broken.wapt ${repo}/*.wapt.tmp ${KEY_TMP}; for f in ${BACKUP}/*; do if [ "$f" -ef "${repo}/\${f##*/}" ]; then rm -f -- "$f"; else mv -f -- "$f" ${repo}/; fi; done; rmdir ${BACKUP} || exit 1; if [ -e ${SSL}/${CERT_NAME} ]; then rm -f ${SSL}/${CERT_NAME}; systemctl restart waptservice; fi`,
+      `rm -f ${repo}/000-broken.wapt ${repo}/*.wapt.tmp ${KEY_TMP}; for f in ${BACKUP}/*; do if [ "$f" -ef "${repo}/\${f##*/}" ]; then rm -f -- "$f"; else mv -f -- "$f" ${repo}/; fi; done; rmdir ${BACKUP} || exit 1; for f in ${QUARANTINE}/*/${OLD_NAME}; do [ -e "$f" ] || continue; mv -- "$f" ${SSL}/ && rmdir -- "\${f%/*}" || exit 1; done; [ ! -d ${QUARANTINE} ] || rmdir ${QUARANTINE} || exit 1; if [ -e ${SSL}/${CERT_NAME} ]; then rm -f ${SSL}/${CERT_NAME}; systemctl restart waptservice; fi`,
     );
   }
+}
+
+/** SHA-256 of a file on the controller, as the signers listing shows it. */
+function sha256Of(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** Fails when any 40-character run of the key's base64 body appears in the text. */
+function expectNoKeyIn(text: string, keyFile: string): void {
+  expect(text).not.toContain('PRIVATE KEY');
+  const body = readFileSync(keyFile, 'utf8').replace(/-----[^-]+-----|\s/g, '');
+  for (let i = 0; i + 40 <= body.length; i += 40) expect(text).not.toContain(body.slice(i, i + 40));
 }
 
 function rotate(params: Record<string, string>, check = false): Promise<LabRun> {
@@ -134,5 +153,71 @@ describe('rotate-signing-key on real servers', () => {
       await restore();
     }
     expect(await Promise.all(HOSTS.map(signers))).toEqual(original);
+  });
+
+  it('generate=true: --check writes nothing; one pair made on the controller signs every package; a re-run changes nothing; remove_old quarantines the old certificate only', async () => {
+    const original = await Promise.all(HOSTS.map(signers));
+    const gen = path.join(tmp, 'generated');
+    mkdirSync(gen);
+    const pair = {
+      cert: path.join(gen, CERT_NAME),
+      key: path.join(gen, 'waptops-test-new.pem'),
+      generate: 'true',
+    };
+    await backUp();
+    try {
+      const before = await Promise.all(HOSTS.map(hostState));
+      const check = await rotate(pair, true);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      for (const host of HOSTS) {
+        expect(stepNamed(check, host, PAIR).changes[0]).toMatch(/^would generate an RSA 3072 key /);
+        expect(stepNamed(check, host, DEPLOY).status).toBe('skipped');
+        expect(stepNamed(check, host, SIGN).status).toBe('changed');
+      }
+      expect(await Promise.all(HOSTS.map(hostState))).toEqual(before);
+      expect(() => statSync(pair.key)).toThrow(/ENOENT/);
+
+      const run = await rotate(pair);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(statSync(pair.key).mode & 0o777).toBe(0o600);
+      // One pair for the run: made while reading the first host's step, reused by the other.
+      expect(HOSTS.map((h) => stepNamed(run, h, PAIR).status).sort()).toEqual(['changed', 'ok']);
+      const generated = sha256Of(pair.cert);
+      for (const host of HOSTS) {
+        for (const line of (await signers(host)).split('\n').filter(Boolean))
+          expect(line.endsWith(generated)).toBe(true);
+        expect(await runInHost(host, `ls ${SSL}; ls -A /dev/shm`)).toBe(`${OLD_NAME}\n${CERT_NAME}\n`);
+        expect(stepNamed(run, host, OLD_STEP).status).toBe('skipped');
+        expect(stepNamed(run, host, RESTART).status).toBe('changed');
+      }
+      expectNoKeyIn(run.stdout + run.stderr + JSON.stringify(run.report), pair.key);
+
+      const settled = await Promise.all(HOSTS.map(hostState));
+      const again = await rotate(pair);
+      expect(again.code).toBe(0);
+      for (const host of HOSTS) expect(again.report.hosts[host]?.recap?.changed).toBe(0);
+      expect(await Promise.all(HOSTS.map(hostState))).toEqual(settled);
+      expect(sha256Of(pair.cert)).toBe(generated);
+
+      const oldCert = path.join(tmp, OLD_NAME);
+      writeFileSync(oldCert, await runInHost('deb1', 'cat /opt/wapt/lab/keys/old.crt'));
+      const removal = await rotate({ ...pair, remove_old: oldCert });
+      expect(removal.code, removal.stdout + removal.stderr).toBe(0);
+      for (const host of HOSTS) {
+        expect(stepNamed(removal, host, OLD_STEP).status).toBe('changed');
+        expect(stepNamed(removal, host, RESTART).status).toBe('changed');
+        expect(await runInHost(host, `ls ${SSL}; cd ${QUARANTINE} && ls */`)).toBe(
+          `${CERT_NAME}\n${OLD_NAME}\n`,
+        );
+      }
+      const removedAgain = await rotate({ ...pair, remove_old: oldCert });
+      for (const host of HOSTS) expect(removedAgain.report.hosts[host]?.recap?.changed).toBe(0);
+    } finally {
+      await restore();
+    }
+    expect(await Promise.all(HOSTS.map(signers))).toEqual(original);
+    expect(await runInHost('deb1', `ls ${SSL}; ls -d ${QUARANTINE} 2>&1 | grep -c 'No such'`)).toBe(
+      `${OLD_NAME}\n1\n`,
+    );
   });
 });

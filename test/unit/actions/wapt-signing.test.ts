@@ -4,11 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Action } from '../../../scripts/actions/types.js';
-import {
-  readSigningPair,
-  secretFileAction,
-  signingPairAction,
-} from '../../../scripts/actions/wapt-signing.js';
+import { secretFileAction, signingPairAction } from '../../../scripts/actions/wapt-signing.js';
+import { readSigningPair } from '../../../scripts/actions/wapt-signing-pair.js';
 import { opensslFingerprint, selfSigned } from '../../helpers/certs.js';
 import { applyLocal, localContext } from './apply-local.js';
 
@@ -26,7 +23,12 @@ describe('signing_pair', () => {
   it('a matching RSA 2048 pair passes and exposes the fingerprint openssl shows and the file name', async () => {
     const plan = await pairPlan(fresh.cert, fresh.key);
     expect(plan.failed).toBeUndefined();
-    expect(plan.data).toEqual({ fingerprint: opensslFingerprint(fresh.cert), cert_name: 'fresh.crt' });
+    expect(plan.data).toEqual({
+      fingerprint: opensslFingerprint(fresh.cert),
+      cert_name: 'fresh.crt',
+      would_generate: false,
+      generated: false,
+    });
     expect(plan.reason).toMatch(/^the key matches fresh\.crt \(CN=fresh, RSA 2048, sha256 [0-9a-f]{64}\)$/);
   });
 
