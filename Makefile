@@ -13,13 +13,16 @@ export $(RUNBOOK_VARS)
 
 .PHONY: help deps lab-deps build lint typecheck schemas schemas-check test test-unit test-lab bench \
 	lab-up lab-down lab-status demo health restart-nginx check-443 reset-password postconf \
-	regenerate-cert upload-package remove-stolen-cert fix-duplicate-uuid rotate-signing-key lint-repo doctor
+	regenerate-cert upload-package remove-stolen-cert fix-duplicate-uuid rotate-signing-key lint-repo doctor \
+	migrate-repo migrate-repo-finalize
 
 help:
 	@echo 'make demo                      bring the lab up and run the main job on deb1'
 	@echo 'make test                      lint, typecheck, unit tests over a real sshd, lab tests'
 	@echo 'make health HOST=deb1          read-only health check of a WAPT server'
 	@echo 'make doctor HOST=deb1          every read-only check, with the guide section and the fix'
+	@echo 'make migrate-repo HOST=deb1 DEVICE=/dev/sdb1 [ARGS=--check]   move the repository to a partition'
+	@echo 'make migrate-repo-finalize HOST=deb1   remove the original kept by migrate-repo'
 	@echo 'Runbooks: restart-nginx check-443 reset-password postconf regenerate-cert upload-package'
 	@echo '          remove-stolen-cert fix-duplicate-uuid rotate-signing-key lint-repo (see README)'
 	@echo 'make lab-up | lab-down | lab-status'
@@ -32,7 +35,7 @@ $(NODE_MODULES): package.json package-lock.json
 
 # Debian packages the tests need: a real sshd, sudo for become, acl/attr, tmux for the terminal tests.
 deps: $(NODE_MODULES)
-	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3
+	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 e2fsprogs xfsprogs util-linux
 
 # Controller tools the lab needs: image build, nspawn, netns/veth/bridge, mkfs, losetup.
 lab-deps:
@@ -131,6 +134,15 @@ rotate-signing-key: build
 
 lint-repo: build
 	$(call runbook,lint-repo)
+
+# One host at a time: HOST is required (a device name means nothing across hosts).
+migrate-repo: build
+	@: "$${HOST:?give HOST=name and DEVICE=/dev/...}"
+	$(call runbook,migrate-repo,$${DEVICE:+-e "device=$$DEVICE"})
+
+migrate-repo-finalize: build
+	@: "$${HOST:?give HOST=name}"
+	$(call runbook,migrate-repo-finalize)
 
 doctor: build
 	@exec $(WAPTOPS) doctor "$${HOST:?give HOST=name}" $${ARGS}

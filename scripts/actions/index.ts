@@ -5,9 +5,13 @@ import { fileAction } from './file.js';
 import { fstabAction } from './fstab.js';
 import { iniAction } from './ini.js';
 import { logsAction } from './logs.js';
+import { migrationPreflightAction } from './migrate-preflight.js';
 import { mountAction } from './mount.js';
+import { moveAction } from './move.js';
 import { httpAction, tcpAction } from './net.js';
 import { serviceAction } from './service.js';
+import { servicesAction } from './services.js';
+import { treeCopyAction } from './tree-copy.js';
 import type { Action } from './types.js';
 import { verdictAction } from './verdict.js';
 import { waitAction } from './wait.js';
@@ -39,5 +43,9 @@ export const actions: Record<string, Action> = Object.fromEntries(
     certQuarantineAction,
     signingPairAction,
     secretFileAction,
+    treeCopyAction,
+    servicesAction,
+    moveAction,
+    migrationPreflightAction,
   ].map((a) => [a.name, a as unknown as Action]),
 );

@@ -1,10 +1,11 @@
 // `make bench`: runs every benchmark in order and prints each figure next to its target (run from the repo root).
 import { measureCliStartup } from './cli-startup.js';
 import { measureConcurrency } from './concurrency.js';
+import { measureCopy } from './copy.js';
 import { measureStepCost } from './engine-steps.js';
 import { measureRoundTrips } from './step-overhead.js';
 
-const BENCHES = ['startup', 'roundtrip', 'steps', 'hosts'] as const;
+const BENCHES = ['startup', 'roundtrip', 'steps', 'hosts', 'copy'] as const;
 
 /** Runs the benchmarks named in `only` (all when empty), in the order of BENCHES. */
 export async function runBenchmarks(only: string[]): Promise<void> {
@@ -30,6 +31,10 @@ export async function runBenchmarks(only: string[]): Promise<void> {
   if (wanted('hosts')) {
     console.log('\n3. 50 hosts at once with the default --forks');
     await measureConcurrency();
+  }
+  if (wanted('copy')) {
+    console.log('\n4. migrate-repo copy-and-verify (tree_copy) against cp -a, two ext4 loop devices');
+    await measureCopy();
   }
 }
 

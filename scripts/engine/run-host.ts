@@ -11,7 +11,7 @@ import type { RunRequest } from './run.js';
 import { openTransaction, rollBack } from './run-transaction.js';
 import { newScope, type Scope } from './scope.js';
 import type { SharedLocks } from './shared-lock.js';
-import { runStep, type StepOutcome } from './step.js';
+import { deferredInCheck, runStep, type StepOutcome } from './step.js';
 import type { Transaction } from './transaction.js';
 
 /** Where a host's steps run: its session and scope, and its transaction when the playbook has one. */
@@ -29,6 +29,7 @@ async function runSteps(req: RunRequest, hr: HostRun, steps: Step[], rescue: boo
   const tx = rescue ? undefined : hr.tx;
   const host = session.entry.name;
   const registry = req.actions ?? defaultActions;
+  let wouldChange = false;
   for (const [index, step] of steps.entries()) {
     if (req.signal.aborted) return false;
     req.sink({ kind: 'step:start', host, index, name: step.name, rescue });
@@ -36,29 +37,30 @@ async function runSteps(req: RunRequest, hr: HostRun, steps: Step[], rescue: boo
     const notes: string[] = [];
     const action = registry[step.action] as Action;
     const resumed = tx?.doneData(index);
+    const stepRun = {
+      session,
+      action,
+      scope,
+      signal: req.signal,
+      diff: req.diff,
+      index,
+      playbook: req.playbook.name,
+      tx,
+      hooks: {
+        onCommand: (command: string) => req.sink({ kind: 'cmd', host, index, command }),
+        onOutput: (line: string) => req.sink({ kind: 'output', host, index, line }),
+        onProgress: (done: number, total: number) => req.sink({ kind: 'progress', host, index, done, total }),
+        onNote: (line: string) => notes.push(line),
+      },
+    };
     const outcome = resumed
       ? doneEarlier(tx, resumed)
       : offline && !action.controller
         ? offlineSkip(offline)
-        : await runStep(
-            {
-              session,
-              action,
-              scope,
-              signal: req.signal,
-              diff: req.diff,
-              index,
-              playbook: req.playbook.name,
-              tx,
-              hooks: {
-                onCommand: (command) => req.sink({ kind: 'cmd', host, index, command }),
-                onOutput: (line) => req.sink({ kind: 'output', host, index, line }),
-                onProgress: (done, total) => req.sink({ kind: 'progress', host, index, done, total }),
-                onNote: (line) => notes.push(line),
-              },
-            },
-            step,
-          );
+        : tx && wouldChange
+          ? await deferredInCheck(stepRun, step)
+          : await runStep(stepRun, step);
+    if (req.check && outcome.status === 'changed') wouldChange = true;
     if (step.id)
       scope.steps[step.id] = {
         status: outcome.status,

@@ -158,6 +158,28 @@ function failure(e: unknown): StepOutcome {
   return { status: 'failed', changes: [], diffs: [], message, data: {} };
 }
 
+/**
+ * In --check of a transaction, a step after one that would change reads a host those changes have not
+ * touched: it is not read, only its `when` is judged, and it says it would run after them.
+ */
+export async function deferredInCheck(run: StepRun, step: Step): Promise<StepOutcome> {
+  try {
+    if (step.when !== undefined && !(await truthy(step.when, run.scope, run.session, step))) {
+      return { status: 'skipped', changes: [], diffs: [], message: `when is false: ${step.when}`, data: {} };
+    }
+  } catch (e) {
+    return failure(e);
+  }
+  const readOnly = run.action.probe === true || step.changed_when === false;
+  return {
+    status: readOnly ? 'ok' : 'changed',
+    changes: [],
+    diffs: [],
+    message: 'would run after the changes above (not read now: they change what it reads)',
+    data: {},
+  };
+}
+
 /** Runs a step with its retries/until; a step failure is returned, never thrown. */
 export async function runStep(run: StepRun, step: Step): Promise<StepOutcome> {
   try {
