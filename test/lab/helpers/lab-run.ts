@@ -52,6 +52,8 @@ export interface LabRunOptions {
   params?: Record<string, string>;
   check?: boolean;
   inventory?: string;
+  /** --yes, for confirm: true playbooks. */
+  yes?: boolean;
 }
 
 /** A fresh private temporary directory for one test file's reports, audit log and inventories. */
@@ -67,6 +69,7 @@ export async function runOnLab(tmp: string, playbook: string, options: LabRunOpt
   const args = ['run', playbook, '-i', options.inventory ?? INVENTORY_FILE, '--plain', '--json', report];
   if (options.limit) args.push('--limit', options.limit);
   if (options.check) args.push('--check');
+  if (options.yes) args.push('--yes');
   for (const [key, value] of Object.entries(options.params ?? {})) args.push('-e', `${key}=${value}`);
   const result = await runCli(args, { XDG_STATE_HOME: path.join(tmp, 'state') });
   let parsed: RunReport;

@@ -102,6 +102,7 @@ export async function resetRepository(host: string, playbook = 'migrate-repo'): 
 src=${shQuote(repoSourceOf(host))} playbook=${shQuote(playbook)}
 fstab_src=$src
 systemctl stop "waptops-job-$playbook-*" ${services}
+${COPY_BACK_WHEN_FINALIZED}
 ${UNMOUNT_SPARE}
 ${REMOVE_FSTAB_LINES}
 set -- "$src".pre-migrate-*
@@ -110,6 +111,7 @@ if [ -e "$1" ]; then
   if [ -d "$src" ] && ! rmdir "$src"; then echo "$src holds files and $1 exists: left both as they are" >&2; exit 1; fi
   mv "$1" "$src" && echo "renamed $1 back to $src"
 fi
+if [ -d "$src.lab-restore" ]; then rmdir "$src" && mv "$src.lab-restore" "$src" && echo "copied the finalized repository back to $src"; fi
 rm -rf /var/lib/waptops/jobs/"$playbook"-* /var/lib/waptops/journal/"$playbook".jsonl
 systemctl daemon-reload && systemctl start ${services}`,
   );
@@ -122,6 +124,14 @@ function spareVariables(host: string): string {
 dev=${shQuote(spareOf(host))}
 uuid=$(blkid -p -s UUID -o value "$dev" || true)`;
 }
+
+// After migrate-repo-finalize the spare holds the only copy: it is copied back (beside the source) before the
+// spare is unmounted, and put in place after.
+const COPY_BACK_WHEN_FINALIZED = `if ! ls -d "$src".pre-migrate-* >/dev/null 2>&1 && [ "$(findmnt -n -o SOURCE --mountpoint "$src" || true)" = "$dev" ]; then
+  rm -rf "$src.lab-restore"; mkdir "$src.lab-restore"
+  chown --reference="$src" "$src.lab-restore"; chmod --reference="$src" "$src.lab-restore"
+  find "$src" -mindepth 1 -maxdepth 1 ! -name lost+found -exec cp -a --preserve=all {} "$src.lab-restore"/ \\;
+fi`;
 
 // Unmounts the spare from every mount point, innermost first, and prints each. (Not with umount -A: that also
 // unmounts the bind mount that puts the device node itself into the container.)
