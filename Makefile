@@ -83,9 +83,10 @@ lab-down: build
 lab-status: build
 	node dist/scripts/lab/status.js
 
-# The main job on the local lab; a second run reports everything already done.
+# The main job on the local lab: deb1's repository moved onto its spare device; a second run reports it done.
 demo: lab-up
-	@$(WAPTOPS) run health --limit deb1 $${ARGS}
+	@spare=$$(node dist/scripts/lab/status.js --spare deb1) && \
+	$(WAPTOPS) run migrate-repo --limit deb1 -e "device=$$spare" --yes $${ARGS}
 	@echo
 	@echo 'Look around:  ssh -i $(LAB_DIR)/id_ed25519 -o UserKnownHostsFile=$(LAB_DIR)/known_hosts root@198.18.0.11 df -h'
 	@echo 'Lab hosts:    make lab-status     Tear down: make lab-down'

@@ -83,8 +83,9 @@ async function applyChange(
 
 /** Runs a change's commands as one detached job (attaching to it when an earlier run started it). */
 async function applyDetached(run: StepRun, change: Change, changeIndex: number): Promise<RunResult> {
-  const shown = change.commands.map(displayCommand).join(' && ');
-  run.hooks.onCommand(`(detached) ${shown}`);
+  // The job's script can be long: people see the change's summary (the script is in the job's directory).
+  const shown = change.summary;
+  run.hooks.onCommand(`(detached job) ${shown}`);
   const name = `${run.playbook}-${run.index}-${changeIndex}`;
   const job = { name, commands: change.commands, progress: change.progress };
   const r = await runDetached(run.session, job, run.hooks, run.signal);

@@ -68,7 +68,7 @@ export const BASE_PACKAGES = [
 ];
 
 /** Size of each host's spare block device. */
-export const SPARE_SIZE_MIB = Number(process.env.WAPTOPS_LAB_SPARE_MIB ?? 256);
+export const SPARE_SIZE_MIB = Number(process.env.WAPTOPS_LAB_SPARE_MIB ?? 1024);
 
 /** Paths of one host's files under the state directory. */
 export function hostPaths(host: LabHost) {

@@ -44,6 +44,16 @@ export function tcpAnswers(address: string, port: number, timeoutMs: number): Pr
 }
 
 async function main(): Promise<void> {
+  // `status.js --spare deb1` prints only that host's spare device (for make demo).
+  const spareOf = process.argv[2] === '--spare' ? process.argv[3] : undefined;
+  if (spareOf) {
+    const device = readState().hosts[spareOf]?.loopDevice;
+    if (!device) {
+      console.error(`no spare device for lab host ${spareOf}: is the lab up? (make lab-up)`);
+      process.exitCode = 3;
+    } else console.log(device);
+    return;
+  }
   const yesNo = (value: boolean) => (value ? 'yes' : 'no');
   const rows = await labStatus();
   console.log('host   running  address       ssh  443  spare');

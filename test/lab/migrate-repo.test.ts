@@ -68,7 +68,7 @@ describe.each(['deb1', 'rhel1'])('migrate-repo on %s', (host) => {
 
   it('refuses a device too small for the repository + 10 %, host untouched', async () => {
     const src = repoSourceOf(host);
-    await runInHost(host, `head -c 300M /dev/zero > ${src}/waptops-too-big`);
+    await runInHost(host, `fallocate -l 1100M ${src}/waptops-too-big`);
     try {
       const before = await hostState(host);
       await refused({}, 2, /free but .* uses .* needed with 10 % margin\); choose a larger device/);

@@ -18,10 +18,6 @@ import { localContext, runLocal } from './apply-local.js';
 const dir = mkdtempSync(join(tmpdir(), 'waptops-preflight-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function has(tool: string): boolean {
-  return runLocal({ parts: [{ kind: 'literal', text: `command -v ${tool}` }] }).code === 0;
-}
-
 function image(name: string, mkfs: string[], populate?: string): string {
   const file = join(dir, name);
   execFileSync('truncate', ['-s', '300M', file]);

@@ -23,7 +23,6 @@ import {
   treeCopyCommand,
   treeVerifyCommand,
 } from '../../../scripts/actions/tree-copy-script.js';
-import { raw } from '../../../scripts/transport/command.js';
 import { applyLocal, localContext, runLocal } from './apply-local.js';
 
 const root = mkdtempSync(join(tmpdir(), 'waptops-tree-copy-'));
