@@ -19,8 +19,19 @@ export type JournalRecord =
       by: string;
       time: string;
     }
-  /** A change is about to run; `undo` is its undo, rendered shell text run with `become`. */
-  | { t: 'begin'; step: number; change: number; summary: string; undo: string[]; become: boolean | string }
+  /**
+   * A change is about to run; `undo` is its undo, rendered shell text run with `become`. The first change
+   * of a step carries what the step saw before changing anything (`data`), kept if the step is re-run.
+   */
+  | {
+      t: 'begin';
+      step: number;
+      change: number;
+      summary: string;
+      undo: string[];
+      become: boolean | string;
+      data?: Record<string, unknown>;
+    }
   | { t: 'applied'; step: number; change: number }
   /** A step finished; `data` is what later steps read as `steps.<id>`. */
   | { t: 'done'; step: number; name: string; data: Record<string, unknown> }

@@ -61,6 +61,9 @@ async function runSteps(req: RunRequest, hr: HostRun, steps: Step[], rescue: boo
           ? await deferredInCheck(stepRun, step)
           : await runStep(stepRun, step);
     if (req.check && outcome.status === 'changed') wouldChange = true;
+    // A step re-run after a cut keeps what its first attempt saw before changing anything.
+    const planned = tx?.plannedData(index);
+    if (planned && !resumed && outcome.status !== 'failed') Object.assign(outcome.data, planned);
     if (step.id)
       scope.steps[step.id] = {
         status: outcome.status,

@@ -120,7 +120,7 @@ async function attempt(run: StepRun, step: Step): Promise<StepOutcome> {
     for (const [i, change] of plan.changes.entries()) {
       // A command declared read-only (changed_when: false) has nothing to undo: it is not journaled.
       const tx = readOnlyCommand ? undefined : run.tx;
-      await tx?.begin(run.index, i, change, step.become);
+      await tx?.begin(run.index, i, change, step.become, plan.data);
       last = (await applyChange(run, step, change, i)) ?? last;
       await tx?.applied(run.index, i);
     }

@@ -58,6 +58,7 @@ export class Transaction {
   private readonly journal: HostJournal;
   private readonly done = new Map<number, Record<string, unknown>>();
   private readonly undos = new Map<string, UndoEntry>();
+  private readonly planned = new Map<number, Record<string, unknown>>();
   private started = false;
   /** Steps finished before the first change: journaled with the first change, so a resume has their data. */
   private readonly doneBeforeStart: JournalRecord[] = [];
@@ -101,6 +102,7 @@ export class Transaction {
   private replay(r: JournalRecord, onRollback: () => void): void {
     const key = (step: number, change: number) => `${step}:${change}`;
     if (r.t === 'begin') {
+      if (r.data && !this.planned.has(r.step)) this.planned.set(r.step, r.data);
       this.undos.delete(key(r.step, r.change));
       this.undos.set(key(r.step, r.change), { ...r, applied: false });
     } else if (r.t === 'applied') {
@@ -135,8 +137,22 @@ export class Transaction {
     for (const r of records) this.replay(r, () => undefined);
   }
 
-  /** Journals a change (with its undo) before it runs. */
-  async begin(step: number, change: number, c: Change, become: boolean | string | undefined): Promise<void> {
+  /**
+   * What a step saw when it first planned its changes, before any of them ran. A step re-run after a
+   * cut sees the host half-changed (services already stopped, say): the first view is the one that counts.
+   */
+  plannedData(step: number): Record<string, unknown> | undefined {
+    return this.planned.get(step);
+  }
+
+  /** Journals a change (with its undo, and for the first change the step's planned data) before it runs. */
+  async begin(
+    step: number,
+    change: number,
+    c: Change,
+    become: boolean | string | undefined,
+    data?: Record<string, unknown>,
+  ): Promise<void> {
     for (const u of c.undo ?? []) {
       if (u.stdin !== undefined)
         throw new StepError(`the undo of "${c.summary}" reads stdin: it cannot be journaled`);
@@ -148,6 +164,7 @@ export class Transaction {
       summary: c.summary,
       undo: (c.undo ?? []).map(renderCommand),
       become: become ?? this.session.entry.become,
+      ...(change === 0 && data ? { data } : {}),
     });
   }
 
