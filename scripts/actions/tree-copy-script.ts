@@ -48,8 +48,9 @@ const MANIFEST_FUNCTION = `manifest() {
 }`;
 
 /*
- * Both manifests run at once after the copy and its sync, each with one checksum process per CPU, on pages
- * the copy just read and wrote. Starting the source manifest during the copy instead (cp and cksum reading
+ * Both manifests run at once right after the copy, each with one checksum process per CPU, on pages the
+ * copy just read and wrote, while the kernel writes the copy back; the job syncs the destination last
+ * (verify before sync instead of after it: copy-and-verify/cp ratio 0.83 and 0.90 against 0.70). Starting the source manifest during the copy instead (cp and cksum reading
  * the same files) was slower here: copy-and-verify/cp ratio 0.57 and 0.63 against 0.76 and 0.82.
  */
 const START_FUNCTION = `start_source_manifest() {
@@ -113,9 +114,9 @@ if [ "$clear" = 1 ]; then
   find "$dest" -mindepth 1 -maxdepth 1 ! -name lost+found -exec rm -rf {} + || fail "cannot empty $dest"
 fi
 cp -a --preserve=all -- "$src/." "$dest/" || fail "copying $src to $dest failed (see cp above; 'No space left' means $dest is full)"
-sync -f "$dest" 2>/dev/null || sync
 start_source_manifest
-verify`);
+verify
+sync -f "$dest" 2>/dev/null || sync`);
   return joinCommands('\n', prelude(o), run);
 }
 
