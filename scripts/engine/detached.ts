@@ -21,7 +21,9 @@ export interface DetachedJob {
   pollSeconds?: number;
 }
 
-// The wrapper records its pid, runs the script with its output in log, then publishes rc atomically.
+// The wrapper (the job directory's `run` file, argument 1 = the directory) records its pid, runs the script
+// with its output in log, then publishes rc atomically. It is a file, not an `sh -c` argument: systemd-run
+// would expand the `$` signs of a command line (`$$` becomes `$`).
 const WRAPPER =
   'echo $$ > "$1/pid"; sh "$1/script" > "$1/log" 2>&1; echo $? > "$1/rc.tmp"; mv "$1/rc.tmp" "$1/rc"; sync "$1/rc"';
 
@@ -68,7 +70,8 @@ async function start(session: HostSession, job: DetachedJob): Promise<void> {
   const script = `set -e\n${job.commands.map((c) => renderCommand(c)).join('\n')}\n`;
   const unit = `waptops-job-${job.name}`;
   // systemd-run puts the job in its own unit, outside the SSH session; setsid is the fallback.
-  const launch = sh`umask 077; rm -rf ${d}; mkdir -p ${d} && cat > ${`${d}/script`} && if command -v systemd-run >/dev/null 2>&1 && [ -d /run/systemd/system ]; then systemd-run --quiet --collect --unit=${unit} /bin/sh -c ${WRAPPER} job ${d}; else setsid -f /bin/sh -c ${WRAPPER} job ${d} </dev/null >/dev/null 2>&1; fi`;
+  const run = `${d}/run`;
+  const launch = sh`umask 077; rm -rf ${d}; mkdir -p ${d} && cat > ${`${d}/script`} && printf '%s\\n' ${WRAPPER} > ${run} && if command -v systemd-run >/dev/null 2>&1 && [ -d /run/systemd/system ]; then systemd-run --quiet --collect --unit=${unit} /bin/sh ${run} ${d}; else setsid -f /bin/sh ${run} ${d} </dev/null >/dev/null 2>&1; fi`;
   const r = await session.run({ ...launch, stdin: script }, true);
   if (r.code !== 0) throw new StepError(`cannot start job ${job.name}: ${r.stderr.trim()}`);
 }

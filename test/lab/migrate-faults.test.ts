@@ -71,8 +71,11 @@ function runAndCut(host: string, cut: Cut): Promise<string> {
     };
     let copySeen = false;
     const onCopyStart = async () => {
-      // The job is launched right after the line: cut once its pid file is there, while it copies.
+      // The job is launched right after the line: cut once its pid file is there, while it copies. The
+      // job's processes are then paused (SIGSTOP) so that it still runs when the re-run arrives; the test
+      // resumes them.
       while (!(await hostHas(host, COPY_JOB_PID))) await new Promise((r) => setTimeout(r, 50));
+      await runInHost(host, `pkill -STOP -g "$(cat ${COPY_JOB_PID})"`);
       await doCut();
     };
     child.stdout.on('data', (chunk: Buffer) => {
@@ -133,23 +136,46 @@ describe.each(['deb1', 'rhel1'])('migrate-repo fault matrix on %s', (host) => {
     const out = await runAndCut(host, cut);
     expect(out).not.toMatch(/RESULT:/);
     expect(await hostHas(host, '/var/lib/waptops/journal/migrate-repo.jsonl')).toBe(true);
-    const again = await runOnLab(tmp, 'migrate-repo', {
+    const rerun = runOnLab(tmp, 'migrate-repo', {
       limit: host,
       params: { device: spareOf(host) },
       yes: true,
     });
+    if ('copyRunning' in cut) {
+      // The job survived the cut (it runs under systemd, outside the SSH session); let its cp go on once
+      // the re-run has had time to reach the copy step and attach.
+      expect((await runInHost(host, `kill -0 "$(cat ${COPY_JOB_PID})" && echo alive`)).trim()).toBe('alive');
+      await new Promise((r) => setTimeout(r, 6000));
+      await runInHost(host, `pkill -CONT -g "$(cat ${COPY_JOB_PID})"`);
+    }
+    const again = await rerun;
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toMatch(/interrupted run .* resuming it/);
     if ('copyRunning' in cut) {
-      // The copy job outlived the connection: the re-run attached to it, or found its copy complete.
-      expect(again.stdout).toMatch(/note: attached to job migrate-repo-5-0|copy the repository .* \.\.\. ok/);
-      console.log(
-        `${host} mid-copy re-run: ${/attached to job/.test(again.stdout) ? 'attached to the running copy job' : 'found the copy complete and verified'}`,
+      expect(again.stdout).toMatch(
+        /note: attached to job migrate-repo-5-0, still running from an earlier run/,
       );
     }
     await expectWhole(host, fingerprint, served, true);
     await resetRepository(host);
     await freshSpare(host);
+  });
+
+  it('cut mid-copy, then --rollback: the copy job is stopped first and the host is as before', async () => {
+    await runAndCut(host, { copyRunning: true });
+    const pid = (await runInHost(host, `cat ${COPY_JOB_PID}`)).trim();
+    const [file, ...argv] = cliArgv([...args(host), '--rollback']);
+    const out = await new Promise<string>((resolve) => {
+      const child = spawn(file as string, argv, { env: { ...process.env, CI: 'true' } });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      child.on('close', () => resolve(text));
+    });
+    expect(out).toMatch(/ROLLED BACK after "--rollback": 5 change\(s\) undone, host as before/);
+    expect((await runInHost(host, `pgrep -g ${pid} || echo none`)).trim()).toBe('none');
+    await expectWhole(host, fingerprint, served, false);
   });
 
   it('the target filling up mid-copy rolls everything back; nothing is lost', async () => {
