@@ -159,18 +159,24 @@ function failure(e: unknown): StepOutcome {
   return { status: 'failed', changes: [], diffs: [], message, data: {} };
 }
 
+/** The outcome of a step whose `when` is false (skipped) or cannot be judged (failed); undefined: run it. */
+async function whenGate(run: StepRun, step: Step): Promise<StepOutcome | undefined> {
+  if (step.when === undefined) return undefined;
+  try {
+    if (await truthy(step.when, run.scope, run.session, step)) return undefined;
+    return { status: 'skipped', changes: [], diffs: [], message: `when is false: ${step.when}`, data: {} };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
 /**
  * In --check of a transaction, a step after one that would change reads a host those changes have not
  * touched: it is not read, only its `when` is judged, and it says it would run after them.
  */
 export async function deferredInCheck(run: StepRun, step: Step): Promise<StepOutcome> {
-  try {
-    if (step.when !== undefined && !(await truthy(step.when, run.scope, run.session, step))) {
-      return { status: 'skipped', changes: [], diffs: [], message: `when is false: ${step.when}`, data: {} };
-    }
-  } catch (e) {
-    return failure(e);
-  }
+  const gate = await whenGate(run, step);
+  if (gate) return gate;
   const readOnly = run.action.probe === true || step.changed_when === false;
   return {
     status: readOnly ? 'ok' : 'changed',
@@ -183,13 +189,8 @@ export async function deferredInCheck(run: StepRun, step: Step): Promise<StepOut
 
 /** Runs a step with its retries/until; a step failure is returned, never thrown. */
 export async function runStep(run: StepRun, step: Step): Promise<StepOutcome> {
-  try {
-    if (step.when !== undefined && !(await truthy(step.when, run.scope, run.session, step))) {
-      return { status: 'skipped', changes: [], diffs: [], message: `when is false: ${step.when}`, data: {} };
-    }
-  } catch (e) {
-    return failure(e);
-  }
+  const gate = await whenGate(run, step);
+  if (gate) return gate;
   let outcome = failure(new StepError('not run'));
   for (let i = 0; i <= step.retries; i++) {
     if (i > 0) {

@@ -164,14 +164,11 @@ describe.each(['deb1', 'rhel1'])('migrate-repo fault matrix on %s', (host) => {
   it('cut mid-copy, then --rollback: the copy job is stopped first and the host is as before', async () => {
     await runAndCut(host, { copyRunning: true });
     const pid = (await runInHost(host, `cat ${COPY_JOB_PID}`)).trim();
-    const [file, ...argv] = cliArgv([...args(host), '--rollback']);
-    const out = await new Promise<string>((resolve) => {
-      const child = spawn(file as string, argv, { env: { ...process.env, CI: 'true' } });
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-      });
-      child.on('close', () => resolve(text));
+    const { stdout: out } = await runOnLab(tmp, 'migrate-repo', {
+      limit: host,
+      params: { device: spareOf(host) },
+      yes: true,
+      rollback: true,
     });
     expect(out).toMatch(/ROLLED BACK after "--rollback": 5 change\(s\) undone, host as before/);
     expect((await runInHost(host, `pgrep -g ${pid} || echo none`)).trim()).toBe('none');

@@ -54,6 +54,8 @@ export interface LabRunOptions {
   inventory?: string;
   /** --yes, for confirm: true playbooks. */
   yes?: boolean;
+  /** --rollback, for transaction playbooks. */
+  rollback?: boolean;
 }
 
 /** A fresh private temporary directory for one test file's reports, audit log and inventories. */
@@ -70,6 +72,7 @@ export async function runOnLab(tmp: string, playbook: string, options: LabRunOpt
   if (options.limit) args.push('--limit', options.limit);
   if (options.check) args.push('--check');
   if (options.yes) args.push('--yes');
+  if (options.rollback) args.push('--rollback');
   for (const [key, value] of Object.entries(options.params ?? {})) args.push('-e', `${key}=${value}`);
   const result = await runCli(args, { XDG_STATE_HOME: path.join(tmp, 'state') });
   let parsed: RunReport;
