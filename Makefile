@@ -33,9 +33,10 @@ $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# Debian packages the tests need: a real sshd, sudo for become, acl/attr, tmux for the terminal tests.
+# Debian packages the tests need: a real sshd, sudo for become, acl/attr, tmux for the terminal tests,
+# passlib for the password-hash agreement tests (no test may skip for want of one).
 deps: $(NODE_MODULES)
-	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 e2fsprogs xfsprogs util-linux
+	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 python3-passlib e2fsprogs xfsprogs util-linux
 
 # Controller tools the lab needs: image build, nspawn, netns/veth/bridge, mkfs, losetup.
 lab-deps:

@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // A skipped or todo test fails the run (test/reporters/no-skips.ts), which prints the counts per project.
+    reporters: ['default', './test/reporters/no-skips.ts'],
     projects: [
       {
         test: {
@@ -16,6 +18,7 @@ export default defineConfig({
           name: 'lab',
           include: ['test/lab/**/*.test.ts'],
           globalSetup: ['test/lab/global-setup.ts'],
+          setupFiles: ['test/lab/fresh-hosts.ts'],
           testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,

@@ -10,6 +10,8 @@ export const CACHE_DIR = process.env.WAPTOPS_LAB_CACHE_DIR ?? '/var/cache/waptop
 export const REPO_ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 /** Files installed into every host image (stand-ins, units, setup scripts). */
 export const ROOTFS_FILES = path.join(REPO_ROOT, 'test/lab/rootfs/base');
+/** The wrapper that starts a host's systemd-nspawn in cgroups of its own (see cgroup.ts). */
+export const BOOT_WRAPPER = path.join(REPO_ROOT, 'scripts/lab/boot-in-cgroups.sh');
 /** The generated inventory the engine and tests read. */
 export const INVENTORY_FILE = path.join(REPO_ROOT, 'inventory/lab.yml');
 
@@ -75,6 +77,9 @@ export function hostPaths(host: LabHost) {
   const dir = path.join(STATE_DIR, 'hosts', host.name);
   return {
     dir,
+    /** The host's own layer (users, host key, certificate, repository) over the base, made once per lab-up. */
+    layer: path.join(dir, 'layer'),
+    /** What the running host wrote since its last reset: thrown away by each reset. */
     upper: path.join(dir, 'upper'),
     work: path.join(dir, 'work'),
     merged: path.join(dir, 'rootfs'),

@@ -1,41 +1,62 @@
-// One lab host's life: overlay on the cached base, per-host setup in a chroot, boot with systemd-nspawn, stop.
+// One lab host's life: its own layer on the cached base (set up once in a chroot), a fresh upper layer per boot,
+// boot with systemd-nspawn in cgroups of its own, stop or kill.
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { hostPaths, type LabHost } from './config.js';
+import { hostCgroups, removeHostCgroups } from './cgroup.js';
+import { BOOT_WRAPPER, hostPaths, type LabHost } from './config.js';
 import { sh } from './shell.js';
-import { processAlive } from './state.js';
+import { containerLeader, processAlive } from './state.js';
 
-/** Mounts a fresh overlay (new empty upper layer) of the base image at the host's rootfs path. */
-export async function mountHostOverlay(host: LabHost, base: string): Promise<void> {
-  const { dir, upper, work, merged } = hostPaths(host);
-  await sh`rm -rf ${upper} ${work}`;
-  await sh`mkdir -p ${dir} ${upper} ${work} ${merged}`;
-  await sh`mount -t overlay ${`waptops-lab-${host.name}`} -o ${`lowerdir=${base},upperdir=${upper},workdir=${work}`} ${merged}`;
-}
-
-/** Runs the per-host setup in a chroot (the password travels on stdin) and returns the new SSH host public key. */
-export async function customiseHost(
+/**
+ * Makes the host's own layer: an overlay whose upper layer is `layer`, on the base, set up in a chroot by
+ * setup-host.sh (the password travels on stdin), then unmounted. Returns the new SSH host public key.
+ */
+export async function buildHostLayer(
   host: LabHost,
+  base: string,
   clientPublicKey: string,
   adminPassword: string,
 ): Promise<string> {
-  const { merged } = hostPaths(host);
+  const { dir, layer, work, merged } = hostPaths(host);
+  await sh`rm -rf ${layer} ${work}`;
+  await sh`mkdir -p ${dir} ${layer} ${work} ${merged}`;
+  await mountOverlay(host, base, layer);
   await sh`cp ${clientPublicKey} ${path.join(merged, 'opt/wapt/lab/lab-client.pub')}`;
   await sh({
     input: `${adminPassword}\n`,
   })`chroot ${merged} /bin/sh /opt/wapt/lab/setup-host.sh ${host.role} ${host.fqdn} ${host.address}`;
-  return readFileSync(path.join(merged, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim();
+  const hostKey = readFileSync(path.join(merged, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim();
+  await unmountHostRoot(host);
+  return hostKey;
 }
 
-/** Boots the host in the background (own session, console appended to its log file) and returns the nspawn pid. */
+/** Mounts the host's root: its layer on the base, under a fresh empty upper layer (what the last boot wrote is gone). */
+export async function mountHostRoot(host: LabHost, base: string): Promise<void> {
+  const { layer, upper, work, merged } = hostPaths(host);
+  await sh`rm -rf ${upper} ${work}`;
+  await sh`mkdir -p ${upper} ${work} ${merged}`;
+  await mountOverlay(host, `${layer}:${base}`, upper);
+}
+
+async function mountOverlay(host: LabHost, lowerdir: string, upperdir: string): Promise<void> {
+  const { work, merged } = hostPaths(host);
+  const options = `lowerdir=${lowerdir},upperdir=${upperdir},workdir=${work}`;
+  await sh`mount -t overlay ${`waptops-lab-${host.name}`} -o ${options} ${merged}`;
+}
+
+/** Boots the host in the background in cgroups of its own (console appended to its log file); returns the nspawn pid. */
 export function bootHost(host: LabHost, spareDevice: string): number {
   const { merged, log } = hostPaths(host);
   const output = openSync(log, 'a');
   const child = spawn(
-    'systemd-nspawn',
+    '/bin/sh',
     [
+      BOOT_WRAPPER,
+      ...hostCgroups(host),
+      '--',
+      'systemd-nspawn',
       '--register=no',
       '--keep-unit',
       '--boot',
@@ -62,6 +83,32 @@ export async function waitForSsh(address: string, timeoutMs: number): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`no SSH answer from ${address}:22 within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Waits for SSH, then for the end of the boot inside the host (`systemctl is-system-running --wait`), and
+ * returns the system state: `running` when every unit came up, `degraded` when one failed.
+ */
+export async function waitForBoot(host: LabHost, nspawnPid: number, timeoutMs: number): Promise<string> {
+  await waitForSsh(host.address, timeoutMs);
+  const leader = containerLeader(nspawnPid);
+  if (!leader) throw new Error(`${host.name}: its systemd-nspawn (pid ${nspawnPid}) has no container`);
+  const state = await sh({
+    nothrow: true,
+    timeout: timeoutMs,
+  })`nsenter --target ${leader} --all systemctl is-system-running --wait`;
+  return state.stdout.trim() || 'unknown';
+}
+
+/** Like waitForBoot, but a boot that did not end `running` is an error naming the failed units. */
+export async function waitForCleanBoot(host: LabHost, nspawnPid: number, timeoutMs: number): Promise<void> {
+  const state = await waitForBoot(host, nspawnPid, timeoutMs);
+  if (state === 'running') return;
+  const leader = containerLeader(nspawnPid) ?? nspawnPid;
+  const failed = await sh({
+    nothrow: true,
+  })`nsenter --target ${leader} --all systemctl --failed --no-legend --plain`;
+  throw new Error(`${host.name} booted ${state}; failed units: ${failed.stdout.trim() || 'none listed'}`);
 }
 
 /** True when something on address:port sends an SSH banner within the timeout. */
@@ -108,15 +155,32 @@ export async function stopHostProcess(pid: number): Promise<void> {
   }
 }
 
-/** Unmounts the host's overlay (and what nspawn left under it) and removes its files. */
-export async function removeHostFiles(host: LabHost): Promise<void> {
-  const { dir, merged } = hostPaths(host);
+/** Ends the container at once (SIGKILL to its init ends every process in it); resolves when nspawn is gone. */
+export async function killHostProcess(pid: number): Promise<void> {
+  const leader = containerLeader(pid);
+  if (leader) process.kill(leader, 'SIGKILL');
+  for (let waited = 0; processAlive(pid); waited += 100) {
+    if (waited === 10_000 || !leader) process.kill(pid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Unmounts the host's root overlay and whatever is mounted below it. */
+export async function unmountHostRoot(host: LabHost): Promise<void> {
+  const { merged } = hostPaths(host);
   const mounts = readFileSync('/proc/self/mounts', 'utf8')
     .split('\n')
     .map((line) => line.split(' ')[1] ?? '')
     .filter((point) => point === merged || point.startsWith(`${merged}/`))
     .sort((a, b) => b.length - a.length);
   for (const point of mounts) await sh`umount ${point}`;
+}
+
+/** Unmounts the host's overlay (and what nspawn left under it) and removes its files and cgroups. */
+export async function removeHostFiles(host: LabHost): Promise<void> {
+  const { dir } = hostPaths(host);
+  await unmountHostRoot(host);
   await sh`rm -rf ${`/run/systemd/nspawn/propagate/${host.name}`} ${`/run/systemd/nspawn/unix-export/${host.name}`}`;
   if (existsSync(dir)) await sh`rm -rf ${dir}`;
+  removeHostCgroups(host);
 }

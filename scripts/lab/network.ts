@@ -50,3 +50,9 @@ export async function removeLabNetwork(): Promise<void> {
 export async function setHostLink(host: LabHost, up: boolean): Promise<void> {
   await sh`ip link set ${host.veth} ${up ? 'up' : 'down'}`;
 }
+
+/** Deletes the host's namespace and veth (and with them any rule or address a test put there). */
+export async function removeHostNetwork(host: LabHost): Promise<void> {
+  await sh({ nothrow: true })`ip netns delete ${host.netns}`;
+  await sh({ nothrow: true })`ip link delete ${host.veth}`;
+}

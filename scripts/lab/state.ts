@@ -14,6 +14,8 @@ export interface HostState {
 export interface LabState {
   hosts: Record<string, HostState>;
   complete: boolean;
+  /** The base image's recipe hash the hosts were made from (a lab of another recipe is made again). */
+  recipe?: string;
 }
 
 /** The recorded state, or an empty one when there is none. */

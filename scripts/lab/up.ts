@@ -1,35 +1,27 @@
 // `make lab-up`: builds or reuses the base image, boots deb1 and rhel1, writes inventory/lab.yml.
+import path from 'node:path';
 import { LAB_HOSTS, type LabHost } from './config.js';
-import { bootHost, customiseHost, mountHostOverlay, sshBanner, waitForSsh } from './host.js';
-import { writeInventory } from './inventory.js';
-import { ensureAdminPassword, ensureClientKey, writeKnownHosts } from './keys.js';
+import { bootHost, buildHostLayer, mountHostRoot, sshBanner, waitForCleanBoot } from './host.js';
+import { ensureAdminPassword, ensureClientKey } from './keys.js';
 import { createHostNetwork, ensureBridge } from './network.js';
-import { ensureBaseRootfs } from './rootfs.js';
+import { writeLabFiles } from './reset.js';
+import { ensureBaseRootfs, recipeHash } from './rootfs.js';
 import { createSpareDevice } from './spare.js';
 import { type HostState, type LabState, processAlive, readState, writeState } from './state.js';
 import { teardownLab } from './teardown.js';
 
-const SSH_WAIT_MS = 90_000;
+const BOOT_WAIT_MS = 90_000;
 
-/** True when the recorded lab is complete and every host's nspawn runs and answers SSH. */
+/** True when the recorded lab is complete, made from today's recipe, and every host's nspawn runs and answers SSH. */
 export async function labIsUp(): Promise<boolean> {
   const state = readState();
-  if (!state.complete) return false;
+  if (!state.complete || state.recipe !== recipeHash()) return false;
   const answers = await Promise.all(
     LAB_HOSTS.map(
       async (host) => processAlive(state.hosts[host.name]?.nspawnPid) && sshBanner(host.address, 2000),
     ),
   );
   return answers.every(Boolean);
-}
-
-/** Writes inventory/lab.yml from the running lab's state (a checkout that did not bring the lab up needs it too). */
-export function refreshInventory(): void {
-  const state = readState();
-  writeInventory(
-    LAB_HOSTS,
-    Object.fromEntries(LAB_HOSTS.map((host) => [host.name, state.hosts[host.name]?.loopDevice ?? ''])),
-  );
 }
 
 /** Brings the lab up from nothing (cleaning any leftovers first); returns the seconds it took. */
@@ -39,17 +31,10 @@ export async function labUp(log: (line: string) => void): Promise<number> {
   const base = await ensureBaseRootfs(log);
   const clientKey = await ensureClientKey();
   const password = ensureAdminPassword();
-  const state: LabState = { hosts: {}, complete: false };
+  const state: LabState = { hosts: {}, complete: false, recipe: path.basename(path.dirname(base)) };
   await ensureBridge();
   await Promise.all(LAB_HOSTS.map((host) => startHost(host, base, clientKey, password, state, log)));
-  const hostKeys = Object.fromEntries(
-    LAB_HOSTS.map((host) => [host.name, state.hosts[host.name]?.hostKey ?? '']),
-  );
-  const spares = Object.fromEntries(
-    LAB_HOSTS.map((host) => [host.name, state.hosts[host.name]?.loopDevice ?? '']),
-  );
-  writeKnownHosts(LAB_HOSTS, hostKeys);
-  writeInventory(LAB_HOSTS, spares);
+  writeLabFiles(state);
   state.complete = true;
   writeState(state);
   return (Date.now() - started) / 1000;
@@ -65,22 +50,23 @@ async function startHost(
 ): Promise<void> {
   const record: HostState = {};
   state.hosts[host.name] = record;
-  await mountHostOverlay(host, base);
-  const hostKey = await customiseHost(host, clientKey, password);
+  const hostKey = await buildHostLayer(host, base, clientKey, password);
+  await mountHostRoot(host, base);
   await createHostNetwork(host);
   const loopDevice = await createSpareDevice(host);
   Object.assign(record, { loopDevice, hostKey });
   writeState(state);
-  Object.assign(record, { nspawnPid: bootHost(host, loopDevice) });
+  const nspawnPid = bootHost(host, loopDevice);
+  Object.assign(record, { nspawnPid });
   writeState(state);
-  await waitForSsh(host.address, SSH_WAIT_MS);
+  await waitForCleanBoot(host, nspawnPid, BOOT_WAIT_MS);
   log(`${host.name}: up at ${host.address} (${host.fqdn}), spare device ${loopDevice}`);
 }
 
 async function main(): Promise<void> {
   const fresh = process.argv.includes('--fresh');
   if (!fresh && (await labIsUp())) {
-    refreshInventory();
+    writeLabFiles(readState());
     console.log('lab already up (use --fresh to rebuild the hosts); see `make lab-status`');
     return;
   }

@@ -7,6 +7,7 @@ import { INVENTORY_FILE } from '../../scripts/lab/config.js';
 import { allowHttps, dropHttps, runInHost, startNginx, stopNginx } from '../../scripts/lab/faults.js';
 import { runCli } from '../unit/cli/cli-process.js';
 import { type LabRun, labTempDir, type RunReport } from './helpers/lab-run.js';
+import { waitForServedCn } from './helpers/served-cert.js';
 import { verdictOf } from './helpers/verdict.js';
 
 const tmp = labTempDir();
@@ -30,6 +31,7 @@ async function serveWrongCertificate(host: string): Promise<void> {
     host,
     `cp -p ${SSL}/cert.pem ${SSL}/cert.pem.doctor-test && cp -p ${SSL}/key.pem ${SSL}/key.pem.doctor-test && openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=wrong.wapt.lab -keyout ${SSL}/key.pem -out ${SSL}/cert.pem 2>/dev/null && systemctl reload nginx`,
   );
+  await waitForServedCn(host, 'wrong.wapt.lab');
 }
 
 async function restoreCertificate(host: string): Promise<void> {
@@ -37,6 +39,7 @@ async function restoreCertificate(host: string): Promise<void> {
     host,
     `mv ${SSL}/cert.pem.doctor-test ${SSL}/cert.pem && mv ${SSL}/key.pem.doctor-test ${SSL}/key.pem && systemctl reload nginx`,
   );
+  await waitForServedCn(host, `${host}.wapt.lab`);
 }
 
 describe('waptops doctor on real hosts', () => {

@@ -1,7 +1,10 @@
-// Vitest global setup of the lab project: brings the lab up once (or reuses it); tears down only a lab it started.
+// Vitest global setup of the lab project: brings the lab up once (or reuses a running one of today's recipe: each
+// test file then resets its hosts, see fresh-hosts.ts); tears down only a lab it started.
 import { existsSync } from 'node:fs';
+import { writeLabFiles } from '../../scripts/lab/reset.js';
+import { readState } from '../../scripts/lab/state.js';
 import { teardownLab } from '../../scripts/lab/teardown.js';
-import { labIsUp, labUp, refreshInventory } from '../../scripts/lab/up.js';
+import { labIsUp, labUp } from '../../scripts/lab/up.js';
 import { CLI } from '../unit/cli/cli-process.js';
 
 const log = (line: string) => console.log(`[lab] ${line}`);
@@ -15,7 +18,7 @@ export default async function setupLab(): Promise<() => Promise<void>> {
   }
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the lab tests`);
   if (await labIsUp()) {
-    refreshInventory();
+    writeLabFiles(readState());
     log('reusing the running lab (it stays up afterwards)');
     return async () => {};
   }

@@ -8,6 +8,7 @@ import { INVENTORY_FILE } from '../../scripts/lab/config.js';
 import { runInHost } from '../../scripts/lab/faults.js';
 import { labTempDir, runOnLab } from './helpers/lab-run.js';
 import { stepStatuses } from './helpers/run-with-env.js';
+import { servedSubject, waitForServedCn } from './helpers/served-cert.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const WEB_GROUP: Record<string, string> = { deb1: 'www-data', rhel1: 'nginx' };
@@ -26,6 +27,7 @@ async function installWrongCertificate(host: string): Promise<void> {
      openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=wrong.wapt.lab -keyout ${SSL}/key.pem -out ${SSL}/cert.pem 2>/dev/null
      chown root:${WEB_GROUP[host]} ${SSL}/cert.pem ${SSL}/key.pem; chmod 440 ${SSL}/cert.pem ${SSL}/key.pem; systemctl reload nginx`,
   );
+  await waitForServedCn(host, 'wrong.wapt.lab');
 }
 
 async function restore(host: string): Promise<void> {
@@ -43,15 +45,6 @@ async function files(host: string): Promise<string> {
     host,
     `cd ${SSL} && for f in * ${INI}; do echo "$(stat -c '%n %a %U %G' "$f") $(sha256sum < "$f")"; done`,
   );
-}
-
-async function servedSubject(host: string): Promise<string> {
-  return (
-    await runInHost(
-      host,
-      'echo | openssl s_client -connect 127.0.0.1:443 2>/dev/null | openssl x509 -noout -subject',
-    )
-  ).trim();
 }
 
 /** A copy of inventory/lab.yml whose hosts' postconf.sh is /bin/false (postconf fails after the move). */
