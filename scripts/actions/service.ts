@@ -99,6 +99,14 @@ export const serviceAction = defineAction({
     if (s.loadState === 'masked' && (wantsRunning || p.enabled === true)) {
       return { changes: [], failed: `unit ${p.name} is masked (systemctl unmask ${p.name} first)`, data };
     }
+    const startLimited = wantsRunning && !running.has(s.activeState) && s.result === 'start-limit-hit';
+    if (startLimited) {
+      return {
+        changes: [],
+        failed: `${p.name} hit systemd's start limit (started too often in a short time): find the cause (journalctl -u ${p.name}), then \`systemctl reset-failed ${p.name}\` and run again`,
+        data,
+      };
+    }
     const changes = [stateChange(s, p.state), enableChange(s, p.enabled)].filter((c): c is Change => !!c);
     if (changes.length > 0) return { changes, data };
     const boot = s.unitFileState ? `, ${s.unitFileState}` : '';

@@ -47,9 +47,11 @@ export interface ServiceInfo {
   unitFileState: string;
   /** PID of the main process, or 0. */
   mainPid: number;
+  /** How the last run ended: `success`, `exit-code`, `start-limit-hit`, ... ('' when systemctl does not say). */
+  result: string;
 }
 
-const serviceProperties = 'LoadState,ActiveState,SubState,UnitFileState,MainPID';
+const serviceProperties = 'LoadState,ActiveState,SubState,UnitFileState,MainPID,Result';
 
 /** The state of unit `name`; an unknown unit has loadState `not-found` (not a failure). */
 export function serviceFact(name: string): Fact<ServiceInfo> {
@@ -69,6 +71,7 @@ export function serviceFact(name: string): Fact<ServiceInfo> {
         subState: fields.get('SubState') ?? '',
         unitFileState: fields.get('UnitFileState') ?? '',
         mainPid: Number(fields.get('MainPID') ?? 0) || 0,
+        result: fields.get('Result') ?? '',
       };
     },
   };

@@ -101,4 +101,29 @@ describe('restart-nginx on real hosts', () => {
     }
     for (const host of HOSTS) expect(await port443(host)).toBe('open');
   });
+
+  it('nginx in the start-limit state: the run says so and names systemctl reset-failed, changing nothing', async () => {
+    // Seven starts inside systemd's default window (5 in 10 s) leave nginx failed with result start-limit-hit.
+    for (const host of HOSTS) {
+      await runInHost(
+        host,
+        'for i in 1 2 3 4 5 6 7; do systemctl restart nginx 2>/dev/null; done; systemctl stop nginx',
+      );
+      expect(await runInHost(host, 'systemctl show -p Result --value nginx')).toBe('start-limit-hit\n');
+    }
+    try {
+      const run = await restartNginx();
+      expect(run.code, run.stdout + run.stderr).toBe(2);
+      for (const host of HOSTS) {
+        const restart = stepNamed(run, host, RESTART);
+        expect(restart.status).toBe('failed');
+        expect(restart.changes).toEqual([]);
+        expect(restart.message).toContain("nginx hit systemd's start limit");
+        expect(restart.message).toContain('`systemctl reset-failed nginx`');
+        expect(await runInHost(host, 'systemctl is-active nginx || true')).toBe('failed\n');
+      }
+    } finally {
+      for (const host of HOSTS) await runInHost(host, 'systemctl reset-failed nginx; systemctl start nginx');
+    }
+  });
 });
