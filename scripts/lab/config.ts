@@ -77,9 +77,9 @@ export function hostPaths(host: LabHost) {
   const dir = path.join(STATE_DIR, 'hosts', host.name);
   return {
     dir,
-    /** The host's own layer (users, host key, certificate, repository) over the base, made once per lab-up. */
-    layer: path.join(dir, 'layer'),
-    /** What the running host wrote since its last reset: thrown away by each reset. */
+    /** The host's upper layer as setup-host.sh left it (users, host key, certificate, repository), made once per lab-up. */
+    pristine: path.join(dir, 'pristine'),
+    /** The running host's upper layer: a copy of `pristine`, thrown away and copied again by each reset. */
     upper: path.join(dir, 'upper'),
     work: path.join(dir, 'work'),
     merged: path.join(dir, 'rootfs'),

@@ -1,5 +1,5 @@
-// One lab host's life: its own layer on the cached base (set up once in a chroot), a fresh upper layer per boot,
-// boot with systemd-nspawn in cgroups of its own, stop or kill.
+// One lab host's life: a pristine upper layer on the cached base (set up once in a chroot), a fresh copy of it
+// per reset, boot with systemd-nspawn in cgroups of its own, stop or kill.
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -10,19 +10,19 @@ import { sh } from './shell.js';
 import { containerLeader, processAlive } from './state.js';
 
 /**
- * Makes the host's own layer: an overlay whose upper layer is `layer`, on the base, set up in a chroot by
- * setup-host.sh (the password travels on stdin), then unmounted. Returns the new SSH host public key.
+ * Makes the host's pristine upper layer: an overlay of the base whose upper layer is `pristine`, set up in a
+ * chroot by setup-host.sh (the password travels on stdin), then unmounted. Returns the new SSH host public key.
  */
-export async function buildHostLayer(
+export async function buildPristineUpper(
   host: LabHost,
   base: string,
   clientPublicKey: string,
   adminPassword: string,
 ): Promise<string> {
-  const { dir, layer, work, merged } = hostPaths(host);
-  await sh`rm -rf ${layer} ${work}`;
-  await sh`mkdir -p ${dir} ${layer} ${work} ${merged}`;
-  await mountOverlay(host, base, layer);
+  const { dir, pristine, work, merged } = hostPaths(host);
+  await sh`rm -rf ${pristine} ${work}`;
+  await sh`mkdir -p ${dir} ${pristine} ${work} ${merged}`;
+  await mountOverlay(host, base, pristine);
   await sh`cp ${clientPublicKey} ${path.join(merged, 'opt/wapt/lab/lab-client.pub')}`;
   await sh({
     input: `${adminPassword}\n`,
@@ -32,12 +32,18 @@ export async function buildHostLayer(
   return hostKey;
 }
 
-/** Mounts the host's root: its layer on the base, under a fresh empty upper layer (what the last boot wrote is gone). */
+/**
+ * Mounts the host's root on the base with a fresh copy of its pristine upper layer (what the last boot wrote is
+ * gone). The copy keeps hard links, owners, modes, ACLs, xattrs and overlayfs whiteouts, and the files stay in
+ * the upper layer as on a host's own filesystem: a file of a lower layer would lose its hard links when
+ * written, and a directory of one could not be renamed.
+ */
 export async function mountHostRoot(host: LabHost, base: string): Promise<void> {
-  const { layer, upper, work, merged } = hostPaths(host);
+  const { pristine, upper, work, merged } = hostPaths(host);
   await sh`rm -rf ${upper} ${work}`;
-  await sh`mkdir -p ${upper} ${work} ${merged}`;
-  await mountOverlay(host, `${layer}:${base}`, upper);
+  await sh`cp -a --preserve=all ${pristine} ${upper}`;
+  await sh`mkdir -p ${work} ${merged}`;
+  await mountOverlay(host, base, upper);
 }
 
 async function mountOverlay(host: LabHost, lowerdir: string, upperdir: string): Promise<void> {

@@ -1,6 +1,8 @@
 // Puts every lab host back as lab-up made it, whatever a test, a demo or a crashed run left: the container is
-// killed, its upper layer thrown away, its network namespace and spare device made anew, and it boots again.
-// What lab-up set up once (the host's layer with its host key, the client key, the admin password) is kept.
+// killed, its upper layer replaced by a fresh copy of the pristine one, its network namespace and spare device
+// made anew, and it boots again.
+// What lab-up set up once (each host's pristine upper layer with its host key, the client key, the admin
+// password) is kept.
 import path from 'node:path';
 import { CACHE_DIR, LAB_FILES, LAB_HOSTS, type LabHost } from './config.js';
 import { bootHost, killHostProcess, mountHostRoot, unmountHostRoot, waitForCleanBoot } from './host.js';

@@ -1,7 +1,7 @@
 // `make lab-up`: builds or reuses the base image, boots deb1 and rhel1, writes inventory/lab.yml.
 import path from 'node:path';
 import { LAB_HOSTS, type LabHost } from './config.js';
-import { bootHost, buildHostLayer, mountHostRoot, sshBanner, waitForCleanBoot } from './host.js';
+import { bootHost, buildPristineUpper, mountHostRoot, sshBanner, waitForCleanBoot } from './host.js';
 import { ensureAdminPassword, ensureClientKey } from './keys.js';
 import { createHostNetwork, ensureBridge } from './network.js';
 import { writeLabFiles } from './reset.js';
@@ -50,7 +50,7 @@ async function startHost(
 ): Promise<void> {
   const record: HostState = {};
   state.hosts[host.name] = record;
-  const hostKey = await buildHostLayer(host, base, clientKey, password);
+  const hostKey = await buildPristineUpper(host, base, clientKey, password);
   await mountHostRoot(host, base);
   await createHostNetwork(host);
   const loopDevice = await createSpareDevice(host);
