@@ -51,7 +51,7 @@ lint: $(NODE_MODULES)
 typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.json --noEmit
 
-# Rewrites the editor schemas in scripts/engine/*.schema.json from the code.
+# Rewrites the editor schemas in schemas/*.schema.json from the code.
 schemas: build
 	$(WAPTOPS) schemas
 

@@ -1,29 +1,23 @@
-// The `command` (argv, never through a shell of the user's making) and `shell` (explicit `sh -c`) actions.
+// The `command` action: a program with arguments, each quoted, never through a shell of the user's making.
 import { Type } from '@sinclair/typebox';
-import { pathFact } from '../facts/path.js';
+import type { Secret } from '../core/secret.js';
 import {
   argv,
   type Command,
   type CommandPart,
   displayCommand,
   joinCommands,
-  type Secret,
   sh,
-  withStdin,
 } from '../transport/command.js';
-import { type ActionContext, type Change, defineAction, type Plan } from './types.js';
-
-/** What the guards found: whether `creates` exists and how `unless` exited (null = not run). */
-export interface GuardState {
-  createsExists: boolean;
-  unlessExitCode: number | null;
-}
-
-const createsParam = Type.String({
-  pattern: '^/',
-  description: 'Skip the command when this absolute path exists',
-});
-const stdinParam = Type.String({ description: "Text sent on the command's stdin (may be a secret param)" });
+import {
+  createsParam,
+  planRun,
+  readGuards,
+  shorten,
+  stdinParam,
+  withOptionalStdin,
+} from './lib/guarded-run.js';
+import { defineAction } from './types.js';
 
 const commandSchema = Type.Object(
   {
@@ -53,18 +47,6 @@ const commandSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const shellSchema = Type.Object(
-  {
-    script: Type.String({ minLength: 1, description: 'Shell script run with `sh -c` (POSIX sh, not bash)' }),
-    creates: Type.Optional(createsParam),
-    unless: Type.Optional(
-      Type.String({ minLength: 1, description: 'Shell check; skip the script when it exits 0' }),
-    ),
-    stdin: Type.Optional(stdinParam),
-  },
-  { additionalProperties: false },
-);
-
 function inDirectory(cmd: Command, chdir: string | undefined): Command {
   return chdir ? joinCommands('&&', sh`cd -- ${chdir}`, cmd) : cmd;
 }
@@ -84,32 +66,6 @@ function acceptingCodes(cmd: Command, codes: number[]): Command {
   return { parts };
 }
 
-async function readGuards(
-  ctx: ActionContext,
-  creates: string | undefined,
-  unless: Command | undefined,
-): Promise<GuardState> {
-  const createsExists = creates ? (await ctx.fact(pathFact(creates))).exists : false;
-  const unlessExitCode = !createsExists && unless ? (await ctx.run(unless)).code : null;
-  return { createsExists, unlessExitCode };
-}
-
-function shorten(text: string, max = 120): string {
-  const line = text.split('\n')[0] as string;
-  return line.length > max || line !== text ? `${line.slice(0, max)}…` : line;
-}
-
-function planRun(state: GuardState, creates: string | undefined, summary: string, cmd: Command): Plan {
-  if (state.createsExists) return { changes: [], reason: `\`${creates}\` exists` };
-  if (state.unlessExitCode === 0) return { changes: [], reason: '`unless` command succeeded' };
-  const change: Change = { summary, commands: [cmd] };
-  return { changes: [change] };
-}
-
-function withOptionalStdin(cmd: Command, stdin: string | Secret | undefined): Command {
-  return stdin === undefined ? cmd : withStdin(cmd, stdin);
-}
-
 /** Runs a program with arguments (each quoted), unless `creates` exists or `unless` succeeds. */
 export const commandAction = defineAction({
   name: 'command',
@@ -122,18 +78,5 @@ export const commandAction = defineAction({
     const cmd = acceptingCodes(inDirectory(argv(...p.argv), p.chdir), p.expect_codes ?? [0]);
     const summary = `run ${shorten(displayCommand(argv(...p.argv)))}`;
     return planRun(state, p.creates, summary, withOptionalStdin(cmd, p.stdin as string | Secret | undefined));
-  },
-});
-
-/** Runs a shell script with `sh -c` (the explicit opt-in to shell syntax), with the same guards. */
-export const shellAction = defineAction({
-  name: 'shell',
-  description: 'Run a POSIX shell script with sh -c on the host; guards: creates, unless',
-  schema: shellSchema,
-  secretParams: ['stdin'],
-  read: (ctx, p) => readGuards(ctx, p.creates, p.unless ? argv('sh', '-c', p.unless) : undefined),
-  plan(state, p) {
-    const cmd = withOptionalStdin(argv('sh', '-c', p.script), p.stdin as string | Secret | undefined);
-    return planRun(state, p.creates, `run sh -c ${shorten(p.script, 80)}`, cmd);
   },
 });

@@ -3,12 +3,17 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { StepError } from '../engine/errors.js';
+import { StepError } from '../core/errors.js';
 import { fileSha256Fact, type PathInfo, pathFact } from '../facts/path.js';
 import { sh } from '../transport/command.js';
-import { attributeChange, modeSchema } from './file.js';
+import { attributeChange, modeSchema } from './lib/file-attributes.js';
+import {
+  atomicReplaceCommand,
+  backupPathFor,
+  backupTimestamp,
+  restoreBackupCommand,
+} from './lib/write-file.js';
 import { type Change, defineAction, type Plan } from './types.js';
-import { atomicReplaceCommand, backupPathFor, backupTimestamp, restoreBackupCommand } from './write-file.js';
 
 const copySchema = Type.Object(
   {

@@ -1,9 +1,14 @@
 // The `fstab` action: one entry per mount point, duplicates collapsed, checked by findmnt before it replaces fstab.
 import { Type } from '@sinclair/typebox';
 import { type Command, raw, sh } from '../transport/command.js';
-import { type FstabEntry, normalizeMountPoint, removeFstabEntries, setFstabEntry } from './fstab-edit.js';
+import { type FstabEntry, normalizeMountPoint, removeFstabEntries, setFstabEntry } from './lib/fstab-edit.js';
+import {
+  atomicWriteCommand,
+  backupPathFor,
+  backupTimestamp,
+  restoreBackupCommand,
+} from './lib/write-file.js';
 import { type Change, defineAction, type Plan } from './types.js';
-import { atomicWriteCommand, backupPathFor, backupTimestamp, restoreBackupCommand } from './write-file.js';
 
 const SRC_PATTERN = '^(UUID|LABEL|PARTUUID)=[^\\s]+$';
 

@@ -1,25 +1,29 @@
 // The registry of actions a playbook step may name.
-import { commandAction, shellAction } from './command.js';
+
+import { certQuarantineAction } from './cert-quarantine.js';
+import { commandAction } from './command.js';
 import { copyAction } from './copy.js';
 import { fileAction } from './file.js';
 import { fstabAction } from './fstab.js';
+import { httpAction } from './http.js';
 import { iniAction } from './ini.js';
 import { logsAction } from './logs.js';
-import { migrationPreflightAction } from './migrate-preflight.js';
+import { migrationPreflightAction } from './migration-preflight.js';
 import { mountAction } from './mount.js';
 import { moveAction } from './move.js';
-import { httpAction, tcpAction } from './net.js';
+import { repoLintAction } from './repo-lint.js';
+import { secretFileAction } from './secret-file.js';
 import { serviceAction } from './service.js';
 import { servicesAction } from './services.js';
+import { shellAction } from './shell.js';
+import { signingPairAction } from './signing-pair.js';
+import { tcpAction } from './tcp.js';
 import { treeCopyAction } from './tree-copy.js';
 import type { Action } from './types.js';
 import { verdictAction } from './verdict.js';
 import { waitAction } from './wait.js';
-import { waptPasswordAction } from './wapt.js';
-import { certQuarantineAction } from './wapt-certs.js';
-import { repoLintAction } from './wapt-lint.js';
 import { waptPackageAction } from './wapt-package.js';
-import { secretFileAction, signingPairAction } from './wapt-signing.js';
+import { waptPasswordAction } from './wapt-password.js';
 
 /** Every action by the name used in `action:`. */
 export const actions: Record<string, Action> = Object.fromEntries(

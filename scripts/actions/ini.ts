@@ -1,9 +1,15 @@
 // The `ini` action: one key of one section of an INI file, edited in place and written atomically.
 import { Type } from '@sinclair/typebox';
-import { isSecret, Secret, sh } from '../transport/command.js';
-import { getIniValue, removeIniKey, setIniValue } from './ini-edit.js';
+import { isSecret, Secret } from '../core/secret.js';
+import { sh } from '../transport/command.js';
+import { getIniValue, removeIniKey, setIniValue } from './lib/ini-edit.js';
+import {
+  atomicWriteCommand,
+  backupPathFor,
+  backupTimestamp,
+  restoreBackupCommand,
+} from './lib/write-file.js';
 import { type Change, defineAction, type Plan } from './types.js';
-import { atomicWriteCommand, backupPathFor, backupTimestamp, restoreBackupCommand } from './write-file.js';
 
 const iniSchema = Type.Object(
   {

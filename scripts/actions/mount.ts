@@ -3,8 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { type MountEntry, mountsFact } from '../facts/mounts.js';
 import { type PathInfo, pathFact } from '../facts/path.js';
 import { argv, type Command, sh } from '../transport/command.js';
-import { isEmptyDirectory } from './file.js';
-import { normalizeMountPoint } from './fstab-edit.js';
+import { isEmptyDirectory } from './lib/file-attributes.js';
+import { normalizeMountPoint } from './lib/fstab-edit.js';
 import { type ActionContext, type Change, defineAction, type Plan } from './types.js';
 
 const mountSchema = Type.Object(

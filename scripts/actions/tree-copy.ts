@@ -1,6 +1,6 @@
 // The `tree_copy` action: the contents of one directory copied into another with everything preserved, then verified.
 import { Type } from '@sinclair/typebox';
-import { humanBytes } from './migrate-bytes.js';
+import { formatBytes } from '../core/bytes.js';
 import {
   clearTreeCommand,
   copyProgressCommand,
@@ -8,7 +8,7 @@ import {
   treeSummaryCommand,
   treeVerifyCommand,
   usedBytesCommand,
-} from './tree-copy-script.js';
+} from './lib/tree-copy-script.js';
 import { type ActionContext, type Change, defineAction, type Plan } from './types.js';
 
 const treeCopySchema = Type.Object(
@@ -65,10 +65,6 @@ function looksCopied(src: TreeSummary, dest: TreeSummary, owned: boolean): boole
   return dest.entries >= src.entries && dest.bytes >= src.bytes && src.entries > 0;
 }
 
-function gib(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-}
-
 /** Copies a directory's contents (owners, modes, times, hard links, ACLs, xattrs, labels) and verifies every file. */
 export const treeCopyAction = defineAction({
   name: 'tree_copy',
@@ -112,9 +108,9 @@ export const treeCopyAction = defineAction({
         ? ''
         : owned
           ? ` (first removing the ${dest.entries} entries already in ${params.dest})`
-          : ` (over the ${dest.entries} entries, ${humanBytes(dest.bytes)}, already in ${params.dest}: kept)`;
+          : ` (over the ${dest.entries} entries, ${formatBytes(dest.bytes, { trimZeros: true })}, already in ${params.dest}: kept)`;
     const change: Change = {
-      summary: `copy ${params.src} -> ${params.dest} (${src.files} files, ${gib(src.bytes)}) and verify${leftover}`,
+      summary: `copy ${params.src} -> ${params.dest} (${src.files} files, ${formatBytes(src.bytes, { unit: 'GiB', decimals: 2 })}) and verify${leftover}`,
       commands: [
         treeCopyCommand({
           src: params.src,

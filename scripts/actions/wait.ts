@@ -1,9 +1,9 @@
 // The `wait` probe: polls until a port connects from the controller or a command exits 0 on the host.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
-import { StepError } from '../engine/errors.js';
+import { StepError } from '../core/errors.js';
 import { argv, displayCommand } from '../transport/command.js';
-import { tcpConnect, tcpFailure } from './net-probe.js';
+import { tcpConnect, tcpFailure } from './lib/net-probe.js';
 import { type ActionContext, defineAction } from './types.js';
 
 const waitSchema = Type.Object(

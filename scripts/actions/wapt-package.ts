@@ -1,8 +1,8 @@
 // The `wapt_package` probe: checks on the controller that a file is a .wapt zip with a readable WAPT/control.
 import { basename, resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
+import { openZip, ZipFormatError } from './lib/zip-directory.js';
 import { defineAction, type Plan } from './types.js';
-import { openZip, ZipFormatError } from './zip-directory.js';
 
 const waptPackageSchema = Type.Object(
   {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { treeCopyCommand } from '../actions/tree-copy-script.js';
+import { treeCopyCommand } from '../actions/lib/tree-copy-script.js';
 import { renderCommand, shQuote } from '../transport/command.js';
 import { summarise, verdict } from './stats.js';
 

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestSshd } from '../dev/test-sshd.js';
+import type { TestSshd } from '../../test/helpers/test-sshd.js';
 import { readJsonReport, runCliOk, startServers, stopServers, writeInventory } from './harness.js';
 import { ms, spread, summarise, verdict } from './stats.js';
 import { timeShellRoundTrips } from './step-overhead.js';

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startTestSshd, type TestSshd } from '../dev/test-sshd.js';
+import { startTestSshd, type TestSshd } from '../../test/helpers/test-sshd.js';
 import type { HostRecord, RunRecord } from '../report/collect.js';
 
 /** The compiled CLI (`make build`); benchmarks run from the repo root, like the fixture paths they use. */

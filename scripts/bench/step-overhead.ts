@@ -1,6 +1,6 @@
 // Benchmark: per-command cost over the persistent framed shell versus a fresh ssh2 exec channel per command.
 import type { Client } from 'ssh2';
-import { sshConfigFor, startTestSshd, type TestSshd } from '../dev/test-sshd.js';
+import { sshConfigFor, startTestSshd, type TestSshd } from '../../test/helpers/test-sshd.js';
 import { raw } from '../transport/command.js';
 import { SshTransport } from '../transport/ssh.js';
 import { openConnection, type SshConfig } from '../transport/ssh-connect.js';

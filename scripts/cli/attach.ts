@@ -1,7 +1,8 @@
 // `waptops attach HOST [--become] -- CMD ARGS...`: runs one command on a host with the local terminal attached (PTY).
-import { loadInventory, selectHosts } from '../engine/load-inventory.js';
+import { loadInventory } from '../engine/load/load-inventory.js';
+import { selectHosts } from '../engine/load/select-hosts.js';
 import type { HostEntry } from '../engine/model.js';
-import { sshConfigFor } from '../transport/connect.js';
+import { sshConfigFor } from '../engine/run/connect.js';
 import { attachCommandLine, runInPty } from '../transport/pty.js';
 import { fail } from './fail.js';
 import { inventoryPath } from './paths.js';

@@ -1,14 +1,16 @@
 // `waptops doctor HOST`: runs playbooks/doctor.yml read-only (--check) and prints each finding with its guide section and fix.
+
+import type { Finding as LintFinding } from '../actions/repo-lint.js';
 import type { HeldFinding } from '../actions/verdict.js';
-import type { Finding as LintFinding } from '../actions/wapt-lint.js';
-import { appendAudit } from '../engine/audit.js';
-import { WaptopsError } from '../engine/errors.js';
+import { WaptopsError } from '../core/errors.js';
 import type { EventSink } from '../engine/events.js';
-import { loadInventory, selectHosts } from '../engine/load-inventory.js';
-import { loadPlaybook } from '../engine/load-playbook.js';
-import { resolveParams } from '../engine/params.js';
-import { runPlaybook } from '../engine/run.js';
-import { transportFor } from '../transport/connect.js';
+import { loadInventory } from '../engine/load/load-inventory.js';
+import { loadPlaybook } from '../engine/load/load-playbook.js';
+import { resolveParams } from '../engine/load/params.js';
+import { selectHosts } from '../engine/load/select-hosts.js';
+import { transportFor } from '../engine/run/connect.js';
+import { runPlaybook } from '../engine/run/run.js';
+import { appendAudit } from '../report/audit.js';
 import { inventoryPath, playbookPath } from './paths.js';
 import { openReports } from './reports.js';
 

@@ -1,11 +1,12 @@
 // `waptops facts HOST`: connects to one host and prints every named fact as JSON.
 
 import { HostSession } from '../engine/host-session.js';
-import { loadInventory, selectHosts } from '../engine/load-inventory.js';
+import { loadInventory } from '../engine/load/load-inventory.js';
+import { selectHosts } from '../engine/load/select-hosts.js';
 import type { HostEntry } from '../engine/model.js';
+import { transportFor } from '../engine/run/connect.js';
 import { factsByName } from '../facts/index.js';
 import type { Fact } from '../facts/types.js';
-import { transportFor } from '../transport/connect.js';
 import { inventoryPath } from './paths.js';
 
 /** Prints the facts of one inventory host. */

@@ -1,5 +1,5 @@
 // How the CLI ends on an error: one clear line (or all validation problems), the documented exit code.
-import { ExitCode, ValidationError, WaptopsError } from '../engine/errors.js';
+import { ExitCode, ValidationError, WaptopsError } from '../core/errors.js';
 
 /** Prints a usage error and exits 1. */
 export function fail(message: string, hint?: string): never {

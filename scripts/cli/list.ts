@@ -1,7 +1,7 @@
 // `waptops list`: the playbooks a person can run, with their description and params.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadPlaybook } from '../engine/load-playbook.js';
+import { loadPlaybook } from '../engine/load/load-playbook.js';
 import type { ParamSpec, Playbook } from '../engine/model.js';
 import { playbooksDir } from './paths.js';
 

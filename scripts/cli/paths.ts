@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WaptopsError } from '../engine/errors.js';
+import { WaptopsError } from '../core/errors.js';
 
 /** The repository (package) root: two levels above scripts/cli, also from dist/. */
 export const projectRoot = (() => {

@@ -1,6 +1,6 @@
 // Questions asked on a terminal: a hidden secret prompt and the confirmation of a risky run.
 import { createInterface } from 'node:readline';
-import { WaptopsError } from '../engine/errors.js';
+import { WaptopsError } from '../core/errors.js';
 
 /** Reads a secret from the terminal without echoing it. */
 export function promptSecret(name: string, description?: string): Promise<string> {

@@ -1,11 +1,6 @@
 // Picks the screen renderer (tree on a terminal, plain lines elsewhere) and the file reports.
-import {
-  combineRenderers,
-  createJsonWriter,
-  createJunitWriter,
-  createRenderer,
-  registerSecret,
-} from '../report/index.js';
+import { registerSecret } from '../core/redact.js';
+import { combineRenderers, createJsonWriter, createJunitWriter, createRenderer } from '../report/index.js';
 import type { Renderer } from '../report/types.js';
 
 /** The report options of `waptops run`. */

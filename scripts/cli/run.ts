@@ -1,13 +1,15 @@
 // `waptops run`: load and check everything, confirm, run, report, audit, exit with the run's code.
-import { appendAudit } from '../engine/audit.js';
-import { ExitCode, ValidationError, WaptopsError } from '../engine/errors.js';
-import { loadInventory, selectHosts, shardHosts } from '../engine/load-inventory.js';
-import { loadPlaybook } from '../engine/load-playbook.js';
-import { resolveParams } from '../engine/params.js';
-import { runPlaybook } from '../engine/run.js';
-import { maskParams } from '../engine/scope.js';
-import { isSecret } from '../transport/command.js';
-import { transportFor } from '../transport/connect.js';
+
+import { ExitCode, ValidationError, WaptopsError } from '../core/errors.js';
+import { isSecret } from '../core/secret.js';
+import { loadInventory } from '../engine/load/load-inventory.js';
+import { loadPlaybook } from '../engine/load/load-playbook.js';
+import { resolveParams } from '../engine/load/params.js';
+import { selectHosts, shardHosts } from '../engine/load/select-hosts.js';
+import { transportFor } from '../engine/run/connect.js';
+import { runPlaybook } from '../engine/run/run.js';
+import { maskParams } from '../engine/run/scope.js';
+import { appendAudit } from '../report/audit.js';
 import { inventoryPath, playbookPath } from './paths.js';
 import { confirmRun, promptSecret } from './prompt.js';
 import { openReports } from './reports.js';

@@ -1,9 +1,9 @@
 // `waptops validate`: checks playbooks and inventories and reports every problem at once.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Problem, ValidationError } from '../engine/errors.js';
-import { loadInventory } from '../engine/load-inventory.js';
-import { loadPlaybook } from '../engine/load-playbook.js';
+import { type Problem, ValidationError } from '../core/errors.js';
+import { loadInventory } from '../engine/load/load-inventory.js';
+import { loadPlaybook } from '../engine/load/load-playbook.js';
 import { playbooksDir } from './paths.js';
 
 function defaultFiles(): string[] {

@@ -1,11 +1,11 @@
 // One host during one run: its transport, its fact cache, and the context actions see.
 import { createHash } from 'node:crypto';
 import type { ActionContext } from '../actions/types.js';
+import { StepError } from '../core/errors.js';
 import type { Fact } from '../facts/types.js';
 import { becomeShell } from '../transport/become.js';
 import { type Command, raw, sh } from '../transport/command.js';
 import type { RunOptions, RunResult, TransferProgress, Transport } from '../transport/types.js';
-import { StepError } from './errors.js';
 import type { HostEntry } from './model.js';
 
 /** Hooks a session reports through while a step runs. */

@@ -1,5 +1,5 @@
 // The loaded, validated shapes of playbooks and inventories, with source positions kept.
-import type { SourcePosition } from './errors.js';
+import type { SourcePosition } from '../core/errors.js';
 
 /** A JSON Schema of one playbook input; `secret`, `env` and `description` are waptops keywords. */
 export interface ParamSpec {

@@ -1,5 +1,5 @@
 // Shared helpers for fact parsers: failures that name the fact, numbers from JSON, key=value lines.
-import { StepError } from '../engine/errors.js';
+import { StepError } from '../core/errors.js';
 import type { RunResult } from '../transport/types.js';
 
 /** Throws the error a fact raises when its command failed or printed something unusable. */

@@ -1,4 +1,4 @@
-// Faults lab tests inject per host: network cut, sshd stopped or killed, 443 dropped vs refused, full disk,
+// Faults lab tests inject per host: network cut, sshd stopped or its sessions killed, 443 dropped vs refused,
 // broken nginx config, changed host key. Commands run inside the host through its namespaces (nsenter).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { LAB_FILES, LAB_HOSTS, type LabHost } from './config.js';
@@ -8,7 +8,6 @@ import { sh } from './shell.js';
 import { containerLeader, readState } from './state.js';
 
 const FAULT_TABLE = 'waptops_lab_fault';
-const FILL_FILE = '.waptops-lab-fill';
 const NGINX_SITE = { debian: '/etc/nginx/sites-available/wapt.conf', rhel: '/etc/nginx/conf.d/wapt.conf' };
 
 /** The lab host with this name (deb1, rhel1). */
@@ -41,11 +40,6 @@ export async function stopSshd(name: string): Promise<void> {
   await runInHost(name, 'systemctl stop ssh.service');
 }
 
-/** Kills every sshd in the host with SIGKILL (sessions drop); systemd restarts the listener, as on a real host. */
-export async function killSshd(name: string): Promise<void> {
-  await runInHost(name, 'pkill -KILL -x sshd || true');
-}
-
 /** Kills (SIGKILL) every sshd but the listener: open SSH connections drop at once, new ones are accepted. Returns how many. */
 export async function killSshSessions(name: string): Promise<number> {
   const killed = await runInHost(
@@ -55,7 +49,7 @@ export async function killSshSessions(name: string): Promise<number> {
   return killed.split('\n').filter(Boolean).length;
 }
 
-/** Starts sshd again after stopSshd or killSshd. */
+/** Starts sshd again after stopSshd. */
 export async function startSshd(name: string): Promise<void> {
   await runInHost(name, 'systemctl start ssh.service');
 }
@@ -81,22 +75,6 @@ export async function stopNginx(name: string): Promise<void> {
 /** Starts nginx again. */
 export async function startNginx(name: string): Promise<void> {
   await runInHost(name, 'systemctl start nginx');
-}
-
-/** Fills the filesystem mounted at mountPoint (never the host's overlay root, which is the controller's disk). */
-export async function fillFilesystem(name: string, mountPoint: string): Promise<void> {
-  const fsType = (await runInHost(name, `findmnt -n -o FSTYPE --target '${mountPoint}'`)).trim();
-  if (fsType === 'overlay' || fsType === '')
-    throw new Error(`refusing to fill ${mountPoint} (${fsType || 'not mounted'})`);
-  await runInHost(
-    name,
-    `fallocate -l "$(df --output=avail -B1 '${mountPoint}' | tail -1)" '${mountPoint}/${FILL_FILE}' || true`,
-  );
-}
-
-/** Frees what fillFilesystem took. */
-export async function unfillFilesystem(name: string, mountPoint: string): Promise<void> {
-  await runInHost(name, `rm -f '${mountPoint}/${FILL_FILE}'`);
 }
 
 /** Appends an invalid directive to the host's WAPT nginx site (kept as .lab-backup): `nginx -t` then fails. */

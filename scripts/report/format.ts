@@ -1,4 +1,5 @@
 // Text pieces every human-facing renderer shares: colours, durations, sizes, status words, recap, verdict.
+import { formatBytes } from '../core/bytes.js';
 import type { HostRecap, RollbackSummary, StepStatus } from '../engine/events.js';
 
 /** ANSI colour helpers that return the text unchanged when colour is off. */
@@ -31,18 +32,6 @@ export function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-}
-
-/** `512 B`, `1.5 KiB`, `12.0 MiB`, `3.2 GiB`. */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
 }
 
 /** `12.0 MiB / 40.0 MiB (30%), 3.1 MiB/s` for a transfer; the rate is omitted until time has passed. */

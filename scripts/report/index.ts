@@ -7,7 +7,6 @@ import type { Renderer, RendererOptions } from './types.js';
 export { createJsonWriter } from './json.js';
 export { createJunitWriter } from './junit.js';
 export { createPlainRenderer } from './plain.js';
-export { redact, registerSecret } from './redact.js';
 export { createTreeRenderer } from './tree.js';
 export type { Renderer, RendererOptions } from './types.js';
 

@@ -1,8 +1,9 @@
 // `--json FILE`: the whole run as one JSON document (schema in docs/report-json.md), written atomically.
+
+import { redactValue } from '../core/redact.js';
 import type { HostRecap } from '../engine/events.js';
 import { writeFileAtomic } from './atomic.js';
 import { createCollector, type RunRecord, type StepRecord } from './collect.js';
-import { redactValue } from './redact.js';
 import type { Renderer } from './types.js';
 
 /** The JSON report document, version 1 (see docs/report-json.md). */

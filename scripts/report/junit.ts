@@ -1,7 +1,8 @@
 // `--junit FILE`: a JUnit XML report, a testsuite per host and a testcase per step, written atomically.
+
+import { redact } from '../core/redact.js';
 import { writeFileAtomic } from './atomic.js';
 import { createCollector, type HostRecord, type RunRecord, type StepRecord } from './collect.js';
-import { redact } from './redact.js';
 import type { Renderer } from './types.js';
 
 /** Escapes text for an XML attribute or element, dropping characters XML 1.0 cannot carry. */

@@ -1,4 +1,6 @@
 // Plain renderer for CI and cron: one timestamped line per event, no cursor movement, no colour unless asked.
+
+import { redact } from '../core/redact.js';
 import type { RunEvent } from '../engine/events.js';
 import { unifiedDiff } from './diff.js';
 import {
@@ -14,7 +16,6 @@ import {
   timestamp,
   verdictLine,
 } from './format.js';
-import { redact } from './redact.js';
 import type { Renderer, RendererOptions } from './types.js';
 
 /** Prefix for a continuation line (command output, changes, notes, diff) under a step. */

@@ -9,6 +9,7 @@ import {
   ProcessOutput,
   SilentRenderer,
 } from 'listr2';
+import { redact } from '../core/redact.js';
 import type { HostRecap, RunEvent, StepStatus } from '../engine/events.js';
 import {
   firstLine,
@@ -22,7 +23,6 @@ import {
   verdictLine,
 } from './format.js';
 import { diffLines } from './plain.js';
-import { redact } from './redact.js';
 import type { Renderer, RendererOptions } from './types.js';
 
 type Wrapper = ListrTaskWrapper<object, typeof DefaultRenderer, typeof DefaultRenderer>;

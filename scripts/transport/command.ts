@@ -1,32 +1,5 @@
 // Commands as structures: literal parts, quoted arguments and secrets that never print.
-
-const SECRET = Symbol('secret');
-
-/** A value that prints as `***` in every string, JSON and inspect form. */
-export class Secret {
-  readonly [SECRET]: string;
-  constructor(value: string) {
-    this[SECRET] = value;
-  }
-  /** The real value, for the one place that must send it (a command's stdin). */
-  reveal(): string {
-    return this[SECRET];
-  }
-  toString(): string {
-    return '***';
-  }
-  toJSON(): string {
-    return '***';
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return '***';
-  }
-}
-
-/** True when a value is a Secret. */
-export function isSecret(v: unknown): v is Secret {
-  return v instanceof Secret;
-}
+import { isSecret, type Secret } from '../core/secret.js';
 
 /** One piece of a command line: shell syntax written by waptops, or an argument to quote. */
 export type CommandPart = { kind: 'literal'; text: string } | { kind: 'arg'; text: string };

@@ -2,7 +2,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { $, type ProcessPromise } from 'zx';
-import { ConnectError, StepError } from '../engine/errors.js';
+import { ConnectError, StepError } from '../core/errors.js';
 import { becomeFailureHint, describeShell, shellCommandLine } from './become.js';
 import { openByteSource } from './byte-source.js';
 import { type Command, renderCommand, shQuote, stdinBytes } from './command.js';

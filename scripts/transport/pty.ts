@@ -1,7 +1,7 @@
 // An interactive SSH session: one exec with a pseudo-terminal wired to the local terminal (raw mode, resizes).
 import type { Readable, Writable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
-import { ConnectError } from '../engine/errors.js';
+import { ConnectError } from '../core/errors.js';
 import { shQuote } from './command.js';
 import { openConnection, type SshConfig } from './ssh-connect.js';
 

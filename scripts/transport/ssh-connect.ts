@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
-import { ConnectError, HostKeyError } from '../engine/errors.js';
+import { ConnectError, HostKeyError } from '../core/errors.js';
 import {
   fingerprint,
   hostKeyAlgorithmsFor,

@@ -1,6 +1,6 @@
 // The SSH transport: one ssh2 connection per host, one persistent framed shell per become argv, SFTP for files.
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
-import { ConnectError, StepError } from '../engine/errors.js';
+import { ConnectError, StepError } from '../core/errors.js';
 import { becomeFailureHint, describeShell, shellCommandLine } from './become.js';
 import { type Command, renderCommand, shQuote, stdinBytes } from './command.js';
 import { type HeldChannel, holdChannel } from './held.js';
@@ -11,7 +11,6 @@ import { openConnection, type SshConfig, type SshConnection } from './ssh-connec
 import type { HeldProcess, RunOptions, RunResult, Transport } from './types.js';
 
 /** How to reach a host (re-exported so callers need only this module). */
-export type { SshConfig } from './ssh-connect.js';
 
 function channelStreams(channel: ClientChannel): ShellStreams {
   let exitCode: number | null = null;

@@ -12,8 +12,8 @@ import {
   stopNginx,
   stopSshd,
 } from '../../scripts/lab/faults.js';
-import { labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
-import { verdictOf } from './helpers/verdict.js';
+import { labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
+import { verdictOf } from '../helpers/lab/verdict.js';
 
 const tmp = labTempDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INVENTORY_FILE } from '../../scripts/lab/config.js';
 import { allowHttps, dropHttps, runInHost, startNginx, stopNginx } from '../../scripts/lab/faults.js';
-import { runCli } from '../unit/cli/cli-process.js';
-import { type LabRun, labTempDir, type RunReport } from './helpers/lab-run.js';
-import { waitForServedCn } from './helpers/served-cert.js';
-import { verdictOf } from './helpers/verdict.js';
+import { runCli } from '../helpers/cli-process.js';
+import { type LabRun, labTempDir, type RunReport } from '../helpers/lab/lab-run.js';
+import { waitForServedCn } from '../helpers/lab/served-cert.js';
+import { verdictOf } from '../helpers/lab/verdict.js';
 
 const tmp = labTempDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -13,8 +13,8 @@ import {
   startNginx,
   stopNginx,
 } from '../../scripts/lab/faults.js';
-import { fingerprintOf, pinnedFingerprint } from './helpers/host-keys.js';
-import { labPlaybook, labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
+import { fingerprintOf, pinnedFingerprint } from '../helpers/lab/host-keys.js';
+import { labPlaybook, labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
 
 const HOST = 'deb1';
 const tmp = labTempDir();

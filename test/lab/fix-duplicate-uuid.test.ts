@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { type LabRun, labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
+import { type LabRun, labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const INI = '/opt/wapt/wapt-get.ini';

@@ -5,7 +5,7 @@ import { writeLabFiles } from '../../scripts/lab/reset.js';
 import { readState } from '../../scripts/lab/state.js';
 import { teardownLab } from '../../scripts/lab/teardown.js';
 import { labIsUp, labUp } from '../../scripts/lab/up.js';
-import { CLI } from '../unit/cli/cli-process.js';
+import { CLI } from '../helpers/cli-process.js';
 
 const log = (line: string) => console.log(`[lab] ${line}`);
 

@@ -3,8 +3,8 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INVENTORY_FILE } from '../../scripts/lab/config.js';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { runCli } from '../unit/cli/cli-process.js';
-import { type LabRun, labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
+import { runCli } from '../helpers/cli-process.js';
+import { type LabRun, labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const tmp = labTempDir();

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVENTORY_FILE, LAB_FILES } from '../../scripts/lab/config.js';
 import { changeHostKey, dropHttps, pinCurrentHostKey, runInHost } from '../../scripts/lab/faults.js';
 import { resetLab } from '../../scripts/lab/reset.js';
-import { repoFingerprint } from './helpers/fingerprint.js';
-import { labTempDir, runOnLab, spareDevice } from './helpers/lab-run.js';
-import { repoOf, repoSourceOf } from './helpers/repository.js';
+import { repoFingerprint } from '../helpers/lab/fingerprint.js';
+import { labTempDir, runOnLab, spareDevice } from '../helpers/lab/lab-run.js';
+import { repoOf, repoSourceOf } from '../helpers/lab/repository.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const NEXT_FILES = ['test/lab/lint-repo.test.ts', 'test/lab/rotate-signing-key.test.ts'];

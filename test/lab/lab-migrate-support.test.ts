@@ -8,8 +8,8 @@ import { LAB_FILES } from '../../scripts/lab/config.js';
 import { killSshSessions, labHost, runInHost, startNginx, stopNginx } from '../../scripts/lab/faults.js';
 import { rebootHost } from '../../scripts/lab/reboot.js';
 import { readState } from '../../scripts/lab/state.js';
-import { packagesFileSha, repoFingerprint, servedPackages } from './helpers/fingerprint.js';
-import { repoSourceOf } from './helpers/repository.js';
+import { packagesFileSha, repoFingerprint, servedPackages } from '../helpers/lab/fingerprint.js';
+import { repoSourceOf } from '../helpers/lab/repository.js';
 import {
   BUSY_MOUNT_POINT,
   FSTAB_MOUNT_POINT,
@@ -22,7 +22,7 @@ import {
   withSpareMounted,
   withSpareNonEmpty,
   withSpareUnformatted,
-} from './helpers/spare-state.js';
+} from '../helpers/lab/spare-state.js';
 
 const PROBE = '/root/lab-fingerprint-probe';
 

@@ -3,8 +3,8 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { type LabRun, labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
-import { removePackage, repoOf, repoSnapshot } from './helpers/repository.js';
+import { type LabRun, labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
+import { removePackage, repoOf, repoSnapshot } from '../helpers/lab/repository.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const STEP = "lint the repository's packages";

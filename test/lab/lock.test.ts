@@ -4,7 +4,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { labPlaybook, labTempDir, runOnLab } from './helpers/lab-run.js';
+import { labPlaybook, labTempDir, runOnLab } from '../helpers/lab/lab-run.js';
 
 const HOST = 'deb1';
 const tmp = labTempDir();

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVENTORY_FILE } from '../../scripts/lab/config.js';
 import { killSshSessions, runInHost } from '../../scripts/lab/faults.js';
-import { cliArgv } from '../unit/cli/cli-process.js';
-import { repoFingerprint, servedPackages } from './helpers/fingerprint.js';
-import { labTempDir, runOnLab } from './helpers/lab-run.js';
-import { repoSourceOf } from './helpers/repository.js';
-import { freshSpare, resetRepository, spareOf, spareUuid } from './helpers/spare-state.js';
+import { cliArgv } from '../helpers/cli-process.js';
+import { repoFingerprint, servedPackages } from '../helpers/lab/fingerprint.js';
+import { labTempDir, runOnLab } from '../helpers/lab/lab-run.js';
+import { repoSourceOf } from '../helpers/lab/repository.js';
+import { freshSpare, resetRepository, spareOf, spareUuid } from '../helpers/lab/spare-state.js';
 
 const tmp = labTempDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -5,9 +5,9 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
 import { rebootHost } from '../../scripts/lab/reboot.js';
-import { packagesFileSha, repoFingerprint, servedPackages } from './helpers/fingerprint.js';
-import { type LabRun, labTempDir, runOnLab } from './helpers/lab-run.js';
-import { repoSourceOf } from './helpers/repository.js';
+import { packagesFileSha, repoFingerprint, servedPackages } from '../helpers/lab/fingerprint.js';
+import { type LabRun, labTempDir, runOnLab } from '../helpers/lab/lab-run.js';
+import { repoSourceOf } from '../helpers/lab/repository.js';
 import {
   freshSpare,
   resetRepository,
@@ -17,7 +17,7 @@ import {
   withSpareMounted,
   withSpareNonEmpty,
   withSpareUnformatted,
-} from './helpers/spare-state.js';
+} from '../helpers/lab/spare-state.js';
 
 const tmp = labTempDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

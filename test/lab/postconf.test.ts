@@ -7,9 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INVENTORY_FILE } from '../../scripts/lab/config.js';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { CLI } from '../unit/cli/cli-process.js';
-import { labInventoryAs, labTempDir, runOnLab } from './helpers/lab-run.js';
-import { stepStatuses } from './helpers/run-with-env.js';
+import { CLI } from '../helpers/cli-process.js';
+import { labInventoryAs, labTempDir, runOnLab } from '../helpers/lab/lab-run.js';
+import { stepStatuses } from '../helpers/lab/run-with-env.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const SITE: Record<string, string> = {

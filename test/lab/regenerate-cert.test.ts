@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { INVENTORY_FILE } from '../../scripts/lab/config.js';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { labTempDir, runOnLab } from './helpers/lab-run.js';
-import { stepStatuses } from './helpers/run-with-env.js';
-import { servedSubject, waitForServedCn } from './helpers/served-cert.js';
+import { labTempDir, runOnLab } from '../helpers/lab/lab-run.js';
+import { stepStatuses } from '../helpers/lab/run-with-env.js';
+import { servedSubject, waitForServedCn } from '../helpers/lab/served-cert.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const WEB_GROUP: Record<string, string> = { deb1: 'www-data', rhel1: 'nginx' };

@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { normalizeFingerprint } from '../../scripts/actions/wapt-cert-search.js';
+import { normalizeFingerprint } from '../../scripts/actions/lib/cert-search.js';
 import { runInHost } from '../../scripts/lab/faults.js';
 import { selfSigned } from '../helpers/certs.js';
-import { type LabRun, labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
+import { type LabRun, labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const SSL = '/opt/wapt/ssl';

@@ -4,11 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getIniValue } from '../../scripts/actions/ini-edit.js';
-import { pbkdf2Sha256Verify } from '../../scripts/actions/pbkdf2.js';
+import { getIniValue } from '../../scripts/actions/lib/ini-edit.js';
+import { pbkdf2Sha256Verify } from '../../scripts/actions/lib/pbkdf2.js';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { labTempDir } from './helpers/lab-run.js';
-import { runOnLabWith, stepStatuses } from './helpers/run-with-env.js';
+import { labTempDir } from '../helpers/lab/lab-run.js';
+import { runOnLabWith, stepStatuses } from '../helpers/lab/run-with-env.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const INI = '/opt/wapt/conf/waptserver.ini';

@@ -1,9 +1,9 @@
 // Lab: restart-nginx on deb1 and rhel1 - stopped nginx fixed (check, run, re-run), broken config refused, start failure logged.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tcpConnect } from '../../scripts/actions/net-probe.js';
+import { tcpConnect } from '../../scripts/actions/lib/net-probe.js';
 import { breakNginxConfig, labHost, repairNginxConfig, runInHost } from '../../scripts/lab/faults.js';
-import { type LabRun, labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
+import { type LabRun, labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const RESTART = 'restart nginx';

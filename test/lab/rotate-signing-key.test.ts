@@ -5,8 +5,8 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { type LabRun, labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
-import { repoOf, repoSnapshot } from './helpers/repository.js';
+import { type LabRun, labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
+import { repoOf, repoSnapshot } from '../helpers/lab/repository.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const SSL = '/opt/wapt/ssl';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { labInventoryAs, labPlaybook, labTempDir, runOnLab } from './helpers/lab-run.js';
+import { labInventoryAs, labPlaybook, labTempDir, runOnLab } from '../helpers/lab/lab-run.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const UNIT = 'wapttasks';

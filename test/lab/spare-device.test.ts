@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { labPlaybook, labTempDir, runOnLab, spareDevice } from './helpers/lab-run.js';
+import { labPlaybook, labTempDir, runOnLab, spareDevice } from '../helpers/lab/lab-run.js';
 
 const MOUNT_POINT = '/srv/lab-spare';
 const tmp = labTempDir();

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVENTORY_FILE } from '../../scripts/lab/config.js';
 import { runInHost } from '../../scripts/lab/faults.js';
-import { makeZip } from '../unit/actions/make-zip.js';
-import { runCli } from '../unit/cli/cli-process.js';
-import { labTempDir, runOnLab, stepNamed } from './helpers/lab-run.js';
-import { putOnHost, removePackage, repoOf, repoSnapshot } from './helpers/repository.js';
+import { runCli } from '../helpers/cli-process.js';
+import { labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
+import { putOnHost, removePackage, repoOf, repoSnapshot } from '../helpers/lab/repository.js';
+import { makeZip } from '../helpers/make-zip.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const GROUP: Record<string, string> = { deb1: 'www-data', rhel1: 'nginx' };

@@ -19,8 +19,8 @@ import { fileAction } from '../../../scripts/actions/file.js';
 import { iniAction } from '../../../scripts/actions/ini.js';
 import { mountAction } from '../../../scripts/actions/mount.js';
 import type { Action } from '../../../scripts/actions/types.js';
-import { Secret } from '../../../scripts/transport/command.js';
-import { applyLocal, undoLocal } from './apply-local.js';
+import { Secret } from '../../../scripts/core/secret.js';
+import { applyLocal, undoLocal } from '../../helpers/apply-local.js';
 
 let dir: string;
 beforeEach(() => {

@@ -3,9 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commandAction, shellAction } from '../../../scripts/actions/command.js';
-import { displayCommand, Secret } from '../../../scripts/transport/command.js';
-import { recordingContext, runAsync } from './local-context.js';
+import { commandAction } from '../../../scripts/actions/command.js';
+import { shellAction } from '../../../scripts/actions/shell.js';
+import { Secret } from '../../../scripts/core/secret.js';
+import { displayCommand } from '../../../scripts/transport/command.js';
+import { recordingContext, runAsync } from '../../helpers/local-context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-command-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

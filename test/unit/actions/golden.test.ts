@@ -5,8 +5,9 @@ import type { TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { actions } from '../../../scripts/actions/index.js';
 import type { Change, Plan } from '../../../scripts/actions/types.js';
-import { newAjv } from '../../../scripts/engine/schema-problems.js';
-import { displayCommand, isSecret, Secret } from '../../../scripts/transport/command.js';
+import { isSecret, Secret } from '../../../scripts/core/secret.js';
+import { newAjv } from '../../../scripts/engine/schema/problems.js';
+import { displayCommand } from '../../../scripts/transport/command.js';
 
 const root = join(import.meta.dirname, '../../fixtures/actions');
 const ajv = newAjv({ useDefaults: true });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { moveAction } from '../../../scripts/actions/move.js';
 import type { Command } from '../../../scripts/transport/command.js';
-import { applyLocal, localContext, runLocal, undoLocal } from './apply-local.js';
+import { applyLocal, localContext, runLocal, undoLocal } from '../../helpers/apply-local.js';
 
 const root = mkdtempSync(join(tmpdir(), 'waptops-move-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

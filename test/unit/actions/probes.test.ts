@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { logsAction } from '../../../scripts/actions/logs.js';
 import { serviceAction } from '../../../scripts/actions/service.js';
 import { waitAction } from '../../../scripts/actions/wait.js';
-import { StepError } from '../../../scripts/engine/errors.js';
+import { StepError } from '../../../scripts/core/errors.js';
 import { systemdFact } from '../../../scripts/facts/systemd.js';
-import { recordingContext } from './local-context.js';
+import { recordingContext } from '../../helpers/local-context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-probes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -16,14 +16,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { treeCopyAction } from '../../../scripts/actions/tree-copy.js';
 import {
   clearTreeCommand,
   copyProgressCommand,
   treeCopyCommand,
   treeVerifyCommand,
-} from '../../../scripts/actions/tree-copy-script.js';
-import { applyLocal, localContext, runLocal } from './apply-local.js';
+} from '../../../scripts/actions/lib/tree-copy-script.js';
+import { treeCopyAction } from '../../../scripts/actions/tree-copy.js';
+import { applyLocal, localContext, runLocal } from '../../helpers/apply-local.js';
 
 const root = mkdtempSync(join(tmpdir(), 'waptops-tree-copy-'));
 const src = join(root, 'src');

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseControl, waptPackageAction } from '../../../scripts/actions/wapt-package.js';
-import { recordingContext } from './local-context.js';
-import { makeZip, makeZips } from './make-zip.js';
+import { recordingContext } from '../../helpers/local-context.js';
+import { makeZip, makeZips } from '../../helpers/make-zip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-wapt-package-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

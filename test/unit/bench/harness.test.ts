@@ -11,7 +11,7 @@ import {
   stopServers,
   writeInventory,
 } from '../../../scripts/bench/harness.js';
-import type { TestSshd } from '../../../scripts/dev/test-sshd.js';
+import type { TestSshd } from '../../helpers/test-sshd.js';
 
 let servers: TestSshd[] = [];
 let tmp: string;

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, cliArgv, runCli as runCliShared } from './cli-process.js';
+import { type CliResult, cliArgv, runCli as runCliShared } from '../../helpers/cli-process.js';
 
 /** The CLI with a /run/lock of its own: local hosts are this machine, shared with other test runs. */
 const runCli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>

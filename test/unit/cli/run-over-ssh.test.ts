@@ -5,11 +5,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKey, sshConfigFor, startTestSshd, type TestSshd } from '../../../scripts/dev/test-sshd.js';
-import { acquireLock } from '../../../scripts/engine/lock.js';
+import { acquireLock } from '../../../scripts/engine/host-state/lock.js';
 import { sh } from '../../../scripts/transport/command.js';
 import { SshTransport } from '../../../scripts/transport/ssh.js';
-import { runCli } from './cli-process.js';
+import { runCli } from '../../helpers/cli-process.js';
+import { generateKey, sshConfigFor, startTestSshd, type TestSshd } from '../../helpers/test-sshd.js';
 
 const PLAYBOOK = 'test/fixtures/playbooks/e2e/config-edit.yml';
 const TOKEN = `tok-${randomBytes(8).toString('hex')}`;

@@ -5,7 +5,7 @@ import { type AddressInfo, createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from './cli-process.js';
+import { runCli } from '../../helpers/cli-process.js';
 
 let tmp: string;
 let server: Server;

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { StepError } from '../../../scripts/engine/errors.js';
+import { StepError } from '../../../scripts/core/errors.js';
 import { factsByName } from '../../../scripts/facts/index.js';
 import { fileSha256Fact, pathFact } from '../../../scripts/facts/path.js';
 import { serviceFact } from '../../../scripts/facts/systemd.js';

@@ -10,9 +10,7 @@ describe('lab inventory', () => {
   const inventory = parse(text);
 
   it('pins hosts strictly with the lab key and known_hosts', () => {
-    expect(text.split('\n')[0]).toBe(
-      '# yaml-language-server: $schema=../scripts/engine/inventory.schema.json',
-    );
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schemas/inventory.schema.json');
     expect(inventory.defaults).toMatchObject({
       user: 'root',
       port: 22,

@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { registerSecret } from '../../../scripts/core/redact.js';
 import { createJsonWriter } from '../../../scripts/report/json.js';
-import { registerSecret } from '../../../scripts/report/redact.js';
-import { type RunSpec, runEvents } from './helpers/events.js';
-import { sampleRun } from './helpers/sample.js';
+import { type RunSpec, runEvents } from '../../helpers/report/events.js';
+import { sampleRun } from '../../helpers/report/sample.js';
 
 async function write(
   spec: RunSpec,

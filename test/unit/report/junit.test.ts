@@ -3,10 +3,10 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { registerSecret } from '../../../scripts/core/redact.js';
 import { createJunitWriter, xmlEscape } from '../../../scripts/report/junit.js';
-import { registerSecret } from '../../../scripts/report/redact.js';
-import { type RunSpec, runEvents } from './helpers/events.js';
-import { sampleRun } from './helpers/sample.js';
+import { type RunSpec, runEvents } from '../../helpers/report/events.js';
+import { sampleRun } from '../../helpers/report/sample.js';
 
 async function write(spec: RunSpec): Promise<string> {
   const file = join(await mkdtemp(join(tmpdir(), 'waptops-junit-')), 'junit.xml');

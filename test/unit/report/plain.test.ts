@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { registerSecret } from '../../../scripts/core/redact.js';
 import { createPlainRenderer } from '../../../scripts/report/plain.js';
-import { registerSecret } from '../../../scripts/report/redact.js';
-import { captured, fixedClock, type RunSpec, runEvents } from './helpers/events.js';
-import { sampleRun } from './helpers/sample.js';
+import { captured, fixedClock, type RunSpec, runEvents } from '../../helpers/report/events.js';
+import { sampleRun } from '../../helpers/report/sample.js';
 
 async function render(spec: RunSpec, opts: { diff?: boolean; color?: boolean } = {}): Promise<string> {
   const out = captured();

@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTerminal, type Terminal } from './helpers/terminal.js';
-import { PAUSED_OUTPUT } from './helpers/tree-driver.js';
+import { openTerminal, type Terminal } from '../../helpers/report/terminal.js';
+import { PAUSED_OUTPUT } from '../../helpers/report/tree-driver.js';
 
 // Node 20 runs no TypeScript: vite's runnerImport loads the driver (and the renderer) as the tests do.
 const driver = `node --input-type=module -e "import { runnerImport } from 'vite'; const { module } = await runnerImport('test/unit/report/helpers/tree-driver.ts'); await module.main();"`;

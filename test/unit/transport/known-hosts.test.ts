@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKey } from '../../../scripts/dev/test-sshd.js';
 import {
   fingerprint,
   hostKeyAlgorithmsFor,
@@ -15,6 +14,7 @@ import {
   knownHostName,
   recordHostKey,
 } from '../../../scripts/transport/known-hosts.js';
+import { generateKey } from '../../helpers/test-sshd.js';
 
 const run = promisify(execFile);
 let dir: string;

@@ -4,9 +4,10 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectError } from '../../../scripts/engine/errors.js';
+import { ConnectError } from '../../../scripts/core/errors.js';
+import { Secret } from '../../../scripts/core/secret.js';
 import { becomeShell } from '../../../scripts/transport/become.js';
-import { argv, raw, Secret, withStdin } from '../../../scripts/transport/command.js';
+import { argv, raw, withStdin } from '../../../scripts/transport/command.js';
 import { LocalTransport } from '../../../scripts/transport/local.js';
 
 const t = new LocalTransport();

@@ -8,12 +8,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKey, sshConfigFor, startTestSshd, type TestSshd } from '../../../scripts/dev/test-sshd.js';
-import { ConnectError, HostKeyError } from '../../../scripts/engine/errors.js';
+import { ConnectError, HostKeyError } from '../../../scripts/core/errors.js';
+import { Secret } from '../../../scripts/core/secret.js';
 import { becomeShell } from '../../../scripts/transport/become.js';
-import { argv, raw, Secret, withStdin } from '../../../scripts/transport/command.js';
+import { argv, raw, withStdin } from '../../../scripts/transport/command.js';
 import { fingerprint } from '../../../scripts/transport/known-hosts.js';
-import { type SshConfig, SshTransport } from '../../../scripts/transport/ssh.js';
+import { SshTransport } from '../../../scripts/transport/ssh.js';
+import type { SshConfig } from '../../../scripts/transport/ssh-connect.js';
+import { generateKey, sshConfigFor, startTestSshd, type TestSshd } from '../../helpers/test-sshd.js';
 
 let sshd: TestSshd;
 let t: SshTransport;
