@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { selinuxFact } from '../facts/selinux.js';
-import { serviceFact } from '../facts/systemd.js';
+import { serviceFact, unitIsRunning } from '../facts/systemd.js';
 import { sh } from '../transport/command.js';
+import { fstabEntries } from './lib/fstab-edit.js';
 import { decidePreflight, type PreflightState } from './lib/migrate-decide.js';
 import {
   type ContentProbe,
@@ -62,9 +63,8 @@ async function readContent(
 async function resolveFstabDevices(ctx: ActionContext, fstab: string): Promise<Record<string, string>> {
   const specs = [
     ...new Set(
-      fstab
-        .split('\n')
-        .map((l) => l.trim().split(/\s+/)[0] ?? '')
+      fstabEntries(fstab)
+        .map(({ entry }) => entry.spec)
         .filter((spec) => spec.startsWith('/dev/')),
     ),
   ];
@@ -89,8 +89,7 @@ export const migrationPreflightAction = defineAction({
     const services: PreflightState['services'] = [];
     for (const name of params.services ?? ['nginx', 'waptserver', 'wapttasks']) {
       const unit = await ctx.fact(serviceFact(name));
-      if (unit.loadState !== 'not-found')
-        services.push({ name, running: ['active', 'activating', 'reloading'].includes(unit.activeState) });
+      if (unit.loadState !== 'not-found') services.push({ name, running: unitIsRunning(unit) });
     }
     return {
       device,

@@ -1,6 +1,6 @@
 // The `service` action: a systemd unit started, stopped, restarted or reloaded, and enabled or not.
 import { Type } from '@sinclair/typebox';
-import { type ServiceInfo, serviceFact } from '../facts/systemd.js';
+import { type ServiceInfo, serviceFact, unitIsRunning } from '../facts/systemd.js';
 import { sh } from '../transport/command.js';
 import { type Change, defineAction } from './types.js';
 
@@ -26,7 +26,6 @@ const serviceSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const running = new Set(['active', 'activating', 'reloading']);
 // Unit file states in which `systemctl enable` has nothing to do.
 const enabledLike = new Set([
   'enabled',
@@ -45,7 +44,7 @@ function systemctl(verb: string, unit: string) {
 
 function stateChange(s: ServiceInfo, want: string | undefined): Change | undefined {
   const name = s.name;
-  const isRunning = running.has(s.activeState);
+  const isRunning = unitIsRunning(s);
   const start: Change = {
     summary: `start ${name}`,
     commands: [systemctl('start', name)],
@@ -99,7 +98,7 @@ export const serviceAction = defineAction({
     if (s.loadState === 'masked' && (wantsRunning || p.enabled === true)) {
       return { changes: [], failed: `unit ${p.name} is masked (systemctl unmask ${p.name} first)`, data };
     }
-    const startLimited = wantsRunning && !running.has(s.activeState) && s.result === 'start-limit-hit';
+    const startLimited = wantsRunning && !unitIsRunning(s) && s.result === 'start-limit-hit';
     if (startLimited) {
       return {
         changes: [],

@@ -1,6 +1,6 @@
 // The `services` action: a set of systemd units stopped (remembering which ran) or started; absent units ignored.
 import { Type } from '@sinclair/typebox';
-import { type ServiceInfo, serviceFact } from '../facts/systemd.js';
+import { type ServiceInfo, serviceFact, unitIsRunning } from '../facts/systemd.js';
 import { sh } from '../transport/command.js';
 import { type Change, defineAction, type Plan } from './types.js';
 
@@ -20,12 +20,6 @@ const servicesSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const RUNNING = new Set(['active', 'activating', 'reloading']);
-
-function isRunning(s: ServiceInfo): boolean {
-  return RUNNING.has(s.activeState);
-}
 
 function isAbsent(s: ServiceInfo): boolean {
   return s.loadState === 'not-found';
@@ -61,9 +55,9 @@ export const servicesAction = defineAction({
   plan(states, params): Plan {
     const absent = states.filter(isAbsent).map((s) => s.name);
     const present = states.filter((s) => !isAbsent(s));
-    const running = present.filter(isRunning).map((s) => s.name);
+    const running = present.filter(unitIsRunning).map((s) => s.name);
     const data = { running, absent };
-    const masked = present.filter((s) => s.loadState === 'masked' && !isRunning(s)).map((s) => s.name);
+    const masked = present.filter((s) => s.loadState === 'masked' && !unitIsRunning(s)).map((s) => s.name);
     if (params.state === 'started' && masked.length > 0) {
       return {
         changes: [],
@@ -74,7 +68,7 @@ export const servicesAction = defineAction({
     const changes =
       params.state === 'stopped'
         ? running.map(stopChange)
-        : present.filter((s) => !isRunning(s)).map((s) => startChange(s.name));
+        : present.filter((s) => !unitIsRunning(s)).map((s) => startChange(s.name));
     if (changes.length > 0) return { changes, data };
     const absentNote = absent.length > 0 ? ` (not installed: ${absent.join(', ')})` : '';
     const what =

@@ -51,6 +51,13 @@ export interface ServiceInfo {
   result: string;
 }
 
+const RUNNING_STATES = new Set(['active', 'activating', 'reloading']);
+
+/** True when the unit runs or is on its way (active, activating, reloading). */
+export function unitIsRunning(s: Pick<ServiceInfo, 'activeState'>): boolean {
+  return RUNNING_STATES.has(s.activeState);
+}
+
 const serviceProperties = 'LoadState,ActiveState,SubState,UnitFileState,MainPID,Result';
 
 /** The state of unit `name`; an unknown unit has loadState `not-found` (not a failure). */

@@ -71,6 +71,14 @@ export function parseFstabLine(text: string): FstabEntry | undefined {
   };
 }
 
+/** Every entry of an fstab text with its line as written (trimmed); comments and blank lines are left out. */
+export function fstabEntries(text: string): { line: string; entry: FstabEntry }[] {
+  return text.split('\n').flatMap((line) => {
+    const entry = parseFstabLine(line);
+    return entry ? [{ line: line.trim(), entry }] : [];
+  });
+}
+
 /** One fstab line for an entry, fields separated by single spaces. */
 export function formatFstabEntry(e: FstabEntry): string {
   return [escapeFstabField(e.spec), escapeFstabField(e.file), e.vfstype, e.mntops, e.freq, e.passno].join(

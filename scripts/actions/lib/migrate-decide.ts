@@ -1,6 +1,7 @@
 // The pure decision of `migration_preflight`: from what the probes saw to "already migrated", a refusal, or the plan.
 import { formatBytes } from '../../core/bytes.js';
 import type { Plan } from '../types.js';
+import { fstabEntries } from './fstab-edit.js';
 import type { ContentProbe, DeviceProbe, SourceProbe } from './migrate-probe.js';
 
 const TRIMMED = { trimZeros: true };
@@ -43,11 +44,7 @@ interface FstabLine {
 }
 
 function fstabLines(text: string): FstabLine[] {
-  return text.split('\n').flatMap((line) => {
-    const words = line.trim().split(/\s+/);
-    if (!words[0] || words[0].startsWith('#') || words.length < 2) return [];
-    return [{ line: line.trim(), spec: words[0], file: (words[1] ?? '').replace(/\\040/g, ' ') }];
-  });
+  return fstabEntries(text).map(({ line, entry }) => ({ line, spec: entry.spec, file: entry.file }));
 }
 
 function namesDevice(entry: FstabLine, s: PreflightState): boolean {
