@@ -1,22 +1,9 @@
 // Test helper: runs an action's read, plan and changes on this machine with real `sh` processes.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Action, ActionContext, Plan } from '../../scripts/actions/types.js';
-import { type Command, displayCommand, renderCommand, stdinBytes } from '../../scripts/transport/command.js';
+import { displayCommand } from '../../scripts/transport/command.js';
 import type { RunResult } from '../../scripts/transport/types.js';
-
-/** Runs one command with `sh -c`, stdin included, like a transport would. */
-export function runLocal(cmd: Command): RunResult {
-  const started = Date.now();
-  const r = spawnSync('sh', ['-c', renderCommand(cmd)], { input: stdinBytes(cmd) ?? '', encoding: 'utf8' });
-  return {
-    code: r.status ?? -1,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    durationMs: Date.now() - started,
-    timedOut: false,
-  };
-}
+import { runLocal } from './local-context.js';
 
 /** An action context for this machine: facts and commands run through `sh`, files read from disk. */
 export function localContext(): ActionContext {
@@ -25,8 +12,8 @@ export function localContext(): ActionContext {
     address: '127.0.0.1',
     vars: {},
     check: false,
-    fact: async (f) => f.parse(runLocal(f.command)),
-    run: async (cmd) => runLocal(cmd),
+    fact: async (f) => f.parse(await runLocal(f.command)),
+    run: (cmd) => runLocal(cmd),
     readFile: async (path) => (existsSync(path) ? readFileSync(path) : undefined),
     progress: () => {},
     note: () => {},
@@ -52,7 +39,7 @@ export async function applyLocal(action: Action, params: Record<string, unknown>
       copyFileSync(change.upload.source, change.upload.path);
     for (const cmd of change.commands) {
       shown.push(displayCommand(cmd));
-      const r = runLocal(cmd);
+      const r = await runLocal(cmd);
       if (r.code !== 0) return { plan, shown, failure: r };
     }
   }
@@ -60,6 +47,10 @@ export async function applyLocal(action: Action, params: Record<string, unknown>
 }
 
 /** Runs the undo commands of every change of a plan, last change first. */
-export function undoLocal(plan: Plan): RunResult[] {
-  return [...plan.changes].reverse().flatMap((c) => (c.undo ?? []).map((cmd) => runLocal(cmd)));
+export async function undoLocal(plan: Plan): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (const change of [...plan.changes].reverse()) {
+    for (const cmd of change.undo ?? []) results.push(await runLocal(cmd));
+  }
+  return results;
 }

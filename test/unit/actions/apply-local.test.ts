@@ -43,7 +43,7 @@ describe('file on this machine', () => {
     const second = await applyLocal(fileAction as Action, { path, content: 'bye\n', backup: true });
     expect(readFileSync(path, 'utf8')).toBe('bye\n');
     expect(statSync(path).mode & 0o777).toBe(0o640);
-    undoLocal(second.plan);
+    await undoLocal(second.plan);
     expect(readFileSync(path, 'utf8')).toBe('hello\n');
     expect(strayTemps()).toEqual([]);
   });
@@ -70,7 +70,7 @@ describe('file on this machine', () => {
     await applyLocal(fileAction as Action, { path, state: 'absent', recursive: true });
     expect(existsSync(path)).toBe(false);
     mkdirSync(path);
-    undoLocal(made.plan);
+    await undoLocal(made.plan);
     expect(existsSync(path)).toBe(false);
   });
 });
@@ -136,7 +136,7 @@ describe('copy on this machine', () => {
     expect(readFileSync(dest, 'utf8')).toBe('two');
     expect(statSync(dest).mode & 0o777).toBe(0o440);
     expect(readdirSync(join(dir, 'dest')).filter((n) => n.startsWith('.waptops'))).toEqual([]);
-    undoLocal(second.plan);
+    await undoLocal(second.plan);
     expect(readFileSync(dest, 'utf8')).toBe('one');
   });
 
@@ -190,9 +190,9 @@ describe.skipIf(!canLoopMount)('mount on this machine (root, loop device)', () =
       const unmounted = await applyLocal(mountAction as Action, { path: mnt, state: 'unmounted' });
       expect(unmounted.failure).toBeUndefined();
       expect(sh(`findmnt ${mnt}`).code).not.toBe(0);
-      undoLocal(unmounted.plan);
+      await undoLocal(unmounted.plan);
       expect(sh(`findmnt -n -o SOURCE ${mnt}`).out).toBe(loop);
-      undoLocal(mounted.plan);
+      await undoLocal(mounted.plan);
       expect(sh(`findmnt ${mnt}`).code).not.toBe(0);
     } finally {
       sh(`umount ${mnt} 2>/dev/null; umount ${other} 2>/dev/null; losetup -d ${loop}`);

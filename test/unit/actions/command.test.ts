@@ -7,7 +7,7 @@ import { commandAction } from '../../../scripts/actions/command.js';
 import { shellAction } from '../../../scripts/actions/shell.js';
 import { Secret } from '../../../scripts/core/secret.js';
 import { displayCommand } from '../../../scripts/transport/command.js';
-import { recordingContext, runAsync } from '../../helpers/local-context.js';
+import { recordingContext, runLocal } from '../../helpers/local-context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-command-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +19,7 @@ async function runCommand(params: CommandParams) {
   const state = await commandAction.read(recordingContext(), params);
   const plan = commandAction.plan(state, params);
   const cmd = plan.changes[0]?.commands[0];
-  return { plan, shown: cmd && displayCommand(cmd), result: cmd && (await runAsync(cmd)) };
+  return { plan, shown: cmd && displayCommand(cmd), result: cmd && (await runLocal(cmd)) };
 }
 
 describe('command', () => {
@@ -68,7 +68,7 @@ describe('shell', () => {
   it('runs a script with sh -c (pipes work) unless the shell check succeeds', async () => {
     const params = { script: 'printf "a\\nb\\n" | wc -l' };
     const plan = shellAction.plan(await shellAction.read(recordingContext(), params), params);
-    const result = await runAsync(plan.changes[0]?.commands[0] as never);
+    const result = await runLocal(plan.changes[0]?.commands[0] as never);
     expect(result.stdout.trim()).toBe('2');
     const guarded = { ...params, unless: `test -d ${dir} && true` };
     expect(shellAction.plan(await shellAction.read(recordingContext(), guarded), guarded).reason).toBe(

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { moveAction } from '../../../scripts/actions/move.js';
 import type { Command } from '../../../scripts/transport/command.js';
-import { applyLocal, localContext, runLocal, undoLocal } from '../../helpers/apply-local.js';
+import { applyLocal, localContext, undoLocal } from '../../helpers/apply-local.js';
+import { runLocal } from '../../helpers/local-context.js';
 
 const root = mkdtempSync(join(tmpdir(), 'waptops-move-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -25,8 +26,8 @@ describe('move on local directories', () => {
     const second = await applyLocal(moveAction, { from, to });
     expect(second.plan.reason).toBe(`already moved: ${to} exists, ${from} does not`);
 
-    expect(undoLocal(first.plan).map((r) => r.code)).toEqual([0]);
-    expect(undoLocal(first.plan).map((r) => r.code)).toEqual([0]);
+    expect((await undoLocal(first.plan)).map((r) => r.code)).toEqual([0]);
+    expect((await undoLocal(first.plan)).map((r) => r.code)).toEqual([0]);
     expect(readFileSync(join(from, 'Packages'), 'utf8')).toBe('zip');
     expect(existsSync(to)).toBe(false);
   });
@@ -37,7 +38,7 @@ describe('move on local directories', () => {
     const plan = moveAction.plan(await moveAction.read(localContext(), params), params);
     mkdirSync(late);
     const [command] = plan.changes[0]?.commands ?? [];
-    const r = runLocal(command as Command);
+    const r = await runLocal(command as Command);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toBe(`move: ${late} already exists\n`);
     expect(readFileSync(join(from, 'Packages'), 'utf8')).toBe('zip');

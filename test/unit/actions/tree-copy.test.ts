@@ -23,7 +23,8 @@ import {
   treeVerifyCommand,
 } from '../../../scripts/actions/lib/tree-copy-script.js';
 import { treeCopyAction } from '../../../scripts/actions/tree-copy.js';
-import { applyLocal, localContext, runLocal } from '../../helpers/apply-local.js';
+import { applyLocal, localContext } from '../../helpers/apply-local.js';
+import { runLocal } from '../../helpers/local-context.js';
 
 const root = mkdtempSync(join(tmpdir(), 'waptops-tree-copy-'));
 const src = join(root, 'src');
@@ -83,8 +84,8 @@ describe('tree_copy on local directories', () => {
     expect(xattrs(join(copied, 'Packages'))).toMatch(/system\.posix_acl_access=.*\nuser\.x=0x6b657074/);
   });
 
-  it('the job prints the verified line last', () => {
-    const r = runLocal(treeVerifyCommand({ src, dest, strict: true }));
+  it('the job prints the verified line last', async () => {
+    const r = await runLocal(treeVerifyCommand({ src, dest, strict: true }));
     expect(r.stderr).toBe('');
     expect(r.stdout.trim().split('\n').pop()).toBe('verified 4 files, 600037 bytes');
   });
@@ -96,9 +97,9 @@ describe('tree_copy on local directories', () => {
     expect(plan.reason).toBe(`${dest} already holds a copy of ${src}: verified 4 files, 600037 bytes`);
   });
 
-  it('progress is the growth of the destination filesystem, never negative', () => {
-    expect(Number(runLocal(copyProgressCommand(dest, 0)).stdout)).toBeGreaterThan(0);
-    expect(runLocal(copyProgressCommand(dest, Number.MAX_SAFE_INTEGER)).stdout).toBe('0\n');
+  it('progress is the growth of the destination filesystem, never negative', async () => {
+    expect(Number((await runLocal(copyProgressCommand(dest, 0))).stdout)).toBeGreaterThan(0);
+    expect((await runLocal(copyProgressCommand(dest, Number.MAX_SAFE_INTEGER))).stdout).toBe('0\n');
   });
 
   it('a corrupted destination file fails the verification with the file named', async () => {
@@ -107,7 +108,7 @@ describe('tree_copy on local directories', () => {
     bytes[1000] = 8;
     writeFileSync(victim, bytes);
     execFileSync('touch', ['-r', join(src, 'wapt', 'tool_1.0_all.wapt'), victim]);
-    const r = runLocal(treeVerifyCommand({ src, dest, strict: true }));
+    const r = await runLocal(treeVerifyCommand({ src, dest, strict: true }));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/tool_1\.0_all\.wapt/);
     expect(r.stderr).toMatch(/tree_copy: verification failed: sum of .* differs/);
@@ -116,19 +117,19 @@ describe('tree_copy on local directories', () => {
     expect(replan.failure).toBeUndefined();
   });
 
-  it('a missing extended attribute in the destination fails the verification', () => {
+  it('a missing extended attribute in the destination fails the verification', async () => {
     execFileSync('setfattr', ['-x', 'user.x', join(dest, 'wapt', 'Packages')]);
-    const r = runLocal(treeVerifyCommand({ src, dest, strict: true }));
+    const r = await runLocal(treeVerifyCommand({ src, dest, strict: true }));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/verification failed: xattr/);
   });
 
   it('the undo empties the destination but leaves lost+found alone', async () => {
     const { plan } = await applyLocal(treeCopyAction, { src, dest, undo_clear: true });
-    for (const cmd of plan.changes[0]?.undo ?? []) expect(runLocal(cmd).code).toBe(0);
+    for (const cmd of plan.changes[0]?.undo ?? []) expect((await runLocal(cmd)).code).toBe(0);
     expect(readdirSync(dest)).toEqual(['lost+found']);
     expect(readFileSync(join(dest, 'lost+found', '#12'), 'utf8')).toBe('fsck leftovers');
-    expect(runLocal(clearTreeCommand(join(root, 'absent'))).code).toBe(0);
+    expect((await runLocal(clearTreeCommand(join(root, 'absent')))).code).toBe(0);
   });
 
   it('refuses a destination that is not a directory', async () => {
@@ -154,7 +155,7 @@ describe('tree_copy on local directories', () => {
 });
 
 describe('tree_copy onto a full filesystem (root: loop device)', () => {
-  it('fails with a clear line when the destination fills up', () => {
+  it('fails with a clear line when the destination fills up', async () => {
     const image = join(root, 'small.img');
     const mountPoint = join(root, 'small');
     const big = join(root, 'big-src');
@@ -167,7 +168,7 @@ describe('tree_copy onto a full filesystem (root: loop device)', () => {
     try {
       execFileSync('mount', [loop, mountPoint]);
       try {
-        const r = runLocal(treeCopyCommand({ src: big, dest: mountPoint, clear: true, strict: true }));
+        const r = await runLocal(treeCopyCommand({ src: big, dest: mountPoint, clear: true, strict: true }));
         expect(r.code).not.toBe(0);
         expect(r.stderr).toMatch(/No space left on device/);
         expect(r.stderr.trim().split('\n').pop()).toBe(

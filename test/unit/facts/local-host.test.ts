@@ -1,5 +1,4 @@
 // Runs every fact's real command with sh on this machine and parses what it printed.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,20 +9,10 @@ import { factsByName } from '../../../scripts/facts/index.js';
 import { fileSha256Fact, pathFact } from '../../../scripts/facts/path.js';
 import { serviceFact } from '../../../scripts/facts/systemd.js';
 import type { Fact } from '../../../scripts/facts/types.js';
-import { renderCommand } from '../../../scripts/transport/command.js';
-import type { RunResult } from '../../../scripts/transport/types.js';
-
-function runLocally(f: Fact<unknown>): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile('sh', ['-c', renderCommand(f.command)], (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr, durationMs: 0, timedOut: false });
-    });
-  });
-}
+import { runLocal } from '../../helpers/local-context.js';
 
 async function factOf<T>(f: Fact<T>): Promise<T> {
-  return f.parse(await runLocally(f as Fact<unknown>));
+  return f.parse(await runLocal(f.command));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-facts-'));

@@ -13,7 +13,8 @@ import {
   sourceProbeCommand,
 } from '../../../../scripts/actions/lib/migrate-probe.js';
 import { migrationPreflightAction } from '../../../../scripts/actions/migration-preflight.js';
-import { localContext, runLocal } from '../../../helpers/apply-local.js';
+import { localContext } from '../../../helpers/apply-local.js';
+import { runLocal } from '../../../helpers/local-context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-preflight-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,46 +27,48 @@ function image(name: string, mkfs: string[], populate?: string): string {
 }
 
 describe('content probe (no mount)', () => {
-  it('lists an ext4 filesystem built with files, without . .. and lost+found, and its free bytes', () => {
+  it('lists an ext4 filesystem built with files, without . .. and lost+found, and its free bytes', async () => {
     const content = join(dir, 'content');
     mkdirSync(join(content, 'old repo'), { recursive: true });
     writeFileSync(join(content, 'notes.txt'), 'x');
     const file = image('full.ext4', ['mkfs.ext4', '-q', '-F'], content);
-    const probe = parseContentProbe(runLocal(contentProbeCommand(file, 'ext4')).stdout, 'ext4');
+    const probe = parseContentProbe((await runLocal(contentProbeCommand(file, 'ext4'))).stdout, 'ext4');
     expect(probe.entries?.sort()).toEqual(['notes.txt', 'old repo']);
     expect(probe.free).toBeGreaterThan(200 * 2 ** 20);
     expect(probe.problem).toBe('');
   });
 
-  it('finds a new ext4 filesystem empty', () => {
+  it('finds a new ext4 filesystem empty', async () => {
     const file = image('empty.ext4', ['mkfs.ext4', '-q', '-F']);
-    expect(parseContentProbe(runLocal(contentProbeCommand(file, 'ext4')).stdout, 'ext4').entries).toEqual([]);
+    expect(
+      parseContentProbe((await runLocal(contentProbeCommand(file, 'ext4'))).stdout, 'ext4').entries,
+    ).toEqual([]);
   });
 
-  it('finds a new xfs filesystem empty and reads its free bytes', () => {
+  it('finds a new xfs filesystem empty and reads its free bytes', async () => {
     const file = image('empty.xfs', ['mkfs.xfs', '-q', '-f']);
-    const probe = parseContentProbe(runLocal(contentProbeCommand(file, 'xfs')).stdout, 'xfs');
+    const probe = parseContentProbe((await runLocal(contentProbeCommand(file, 'xfs'))).stdout, 'xfs');
     expect(probe).toMatchObject({ entries: [], problem: '' });
     expect(probe.free).toBeGreaterThan(200 * 2 ** 20);
   });
 });
 
 describe('device and source probes', () => {
-  it('tells a missing path from a path that is not a block device', () => {
-    expect(parseDeviceProbe(runLocal(deviceProbeCommand(join(dir, 'nope'))).stdout)).toMatchObject({
+  it('tells a missing path from a path that is not a block device', async () => {
+    expect(parseDeviceProbe((await runLocal(deviceProbeCommand(join(dir, 'nope')))).stdout)).toMatchObject({
       exists: false,
     });
-    expect(parseDeviceProbe(runLocal(deviceProbeCommand('/dev/null')).stdout)).toMatchObject({
+    expect(parseDeviceProbe((await runLocal(deviceProbeCommand('/dev/null'))).stdout)).toMatchObject({
       exists: true,
       block: false,
     });
   });
 
-  it('reads owner, mode, size, the holding mount and a timestamp of the source', () => {
+  it('reads owner, mode, size, the holding mount and a timestamp of the source', async () => {
     const source = join(dir, 'www dir');
     mkdirSync(source, { mode: 0o750 });
     writeFileSync(join(source, 'Packages'), Buffer.alloc(8192, 1));
-    const probe = parseSourceProbe(runLocal(sourceProbeCommand(source)).stdout);
+    const probe = parseSourceProbe((await runLocal(sourceProbeCommand(source))).stdout);
     expect(probe).toMatchObject({ exists: true, owner: 'root', group: 'root', mode: '0750' });
     expect(probe.used).toBeGreaterThanOrEqual(8192);
     expect(probe.mountTarget).toMatch(/^\//);
