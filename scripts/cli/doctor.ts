@@ -3,16 +3,12 @@
 import type { Finding as LintFinding } from '../actions/repo-lint.js';
 import type { HeldFinding } from '../actions/verdict.js';
 import { WaptopsError } from '../core/errors.js';
-import type { EventSink } from '../engine/events.js';
 import { loadInventory } from '../engine/load/load-inventory.js';
 import { loadPlaybook } from '../engine/load/load-playbook.js';
 import { resolveParams } from '../engine/load/params.js';
 import { selectHosts } from '../engine/load/select-hosts.js';
-import { transportFor } from '../engine/run/connect.js';
-import { runPlaybook } from '../engine/run/run.js';
-import { appendAudit } from '../report/audit.js';
+import { runFromCli } from './orchestrate.js';
 import { inventoryPath, playbookPath } from './paths.js';
-import { openReports } from './reports.js';
 
 /** Options of `waptops doctor` as commander parses them. */
 export interface DoctorCliOptions {
@@ -54,41 +50,26 @@ export async function doctorCommand(host: string, opts: DoctorCliOptions): Promi
   const verdictIndex = playbook.steps.findIndex((s) => s.action === 'verdict');
   const lintIndex = playbook.steps.findIndex((s) => s.action === 'repo_lint');
   const found = new Map<string, HostFindings>(hosts.map((h) => [h, { lint: [] }]));
-  const reports = openReports({ ...opts, secrets: [], stepCount: playbook.steps.length });
-  const sink: EventSink = (e) => {
-    reports.sink(e);
-    if (e.kind !== 'step:end' || e.data === undefined) return;
-    const entry = found.get(e.host);
-    if (!entry) return;
-    if (e.index === verdictIndex) entry.findings = e.data.findings as HeldFinding[];
-    if (e.index === lintIndex) entry.lint = (e.data.findings as LintFinding[] | undefined) ?? [];
-  };
-  const summary = await runPlaybook({
+  const summary = await runFromCli({
     playbook,
     inventory,
     hosts,
     params,
     check: true,
-    diff: false,
     forks: 50,
-    sink,
-    signal: new AbortController().signal,
-    transportFor: (entry) => transportFor(entry, inventory),
+    reports: opts,
+    onEvent: (e) => {
+      if (e.kind !== 'step:end' || e.data === undefined) return;
+      const entry = found.get(e.host);
+      if (!entry) return;
+      if (e.index === verdictIndex) entry.findings = e.data.findings as HeldFinding[];
+      if (e.index === lintIndex) entry.lint = (e.data.findings as LintFinding[] | undefined) ?? [];
+    },
   });
-  await reports.done();
   const out = ['', 'DOCTOR'];
   for (const recap of summary.recaps) {
     out.push(...formatFindings(recap.host, found.get(recap.host) ?? { lint: [] }, recap.error));
   }
   process.stdout.write(`${out.join('\n')}\n`);
-  await appendAudit({
-    playbook: playbook.name,
-    params,
-    hosts,
-    check: true,
-    exitCode: summary.exitCode,
-    recaps: summary.recaps,
-    durationMs: summary.durationMs,
-  }).catch((e: Error) => process.stderr.write(`waptops: could not write the audit log: ${e.message}\n`));
   process.exit(summary.exitCode);
 }

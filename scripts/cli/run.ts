@@ -1,18 +1,14 @@
 // `waptops run`: load and check everything, confirm, run, report, audit, exit with the run's code.
 
-import { ExitCode, ValidationError, WaptopsError } from '../core/errors.js';
-import { isSecret } from '../core/secret.js';
+import { ValidationError, WaptopsError } from '../core/errors.js';
 import { loadInventory } from '../engine/load/load-inventory.js';
 import { loadPlaybook } from '../engine/load/load-playbook.js';
 import { resolveParams } from '../engine/load/params.js';
 import { selectHosts, shardHosts } from '../engine/load/select-hosts.js';
-import { transportFor } from '../engine/run/connect.js';
-import { runPlaybook } from '../engine/run/run.js';
 import { maskParams } from '../engine/run/scope.js';
-import { appendAudit } from '../report/audit.js';
+import { runFromCli } from './orchestrate.js';
 import { inventoryPath, playbookPath } from './paths.js';
 import { confirmRun, promptSecret } from './prompt.js';
-import { openReports } from './reports.js';
 
 /** Options of `waptops run` as commander parses them. */
 export interface RunCliOptions {
@@ -91,54 +87,20 @@ export async function runCommand(playbookArg: string, opts: RunCliOptions): Prom
     env: process.env,
     prompt: process.stdin.isTTY ? promptSecret : undefined,
   });
-  const secrets = Object.values(params).filter(isSecret);
   if (playbook.confirm && !opts.check && !opts.yes)
     await confirmRun(playbook.name, hosts, maskParams(params));
-
-  const reports = openReports({
-    ...opts,
-    secrets: secrets.map((s) => s.reveal()),
-    stepCount: playbook.steps.length,
-  });
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.interrupted);
-    reports.sink({
-      kind: 'warn',
-      message: playbook.transaction
-        ? 'interrupted: the running step finishes, then every change is rolled back (Ctrl-C again to quit now: a re-run then resumes or rolls back)'
-        : 'interrupted: no new step starts; running steps finish (Ctrl-C again to quit now)',
-    });
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  const summary = await runPlaybook({
+  const summary = await runFromCli({
     playbook,
     inventory,
     hosts,
     params,
     check: Boolean(opts.check),
-    diff: Boolean(opts.diff),
-    rollbackOnly: Boolean(opts.rollback),
+    diff: opts.diff,
+    rollbackOnly: opts.rollback,
     forks: opts.forks,
     serial: opts.serial,
     maxFailPercent: opts.maxFailPercent,
-    sink: reports.sink,
-    signal: controller.signal,
-    transportFor: (entry) => transportFor(entry, inventory),
+    reports: opts,
   });
-  await reports.done();
-  await appendAudit({
-    playbook: playbook.name,
-    params: maskParams(params),
-    hosts,
-    check: Boolean(opts.check),
-    exitCode: summary.exitCode,
-    recaps: summary.recaps,
-    durationMs: summary.durationMs,
-  }).catch((e: Error) => process.stderr.write(`waptops: could not write the audit log: ${e.message}\n`));
   process.exit(summary.exitCode);
 }
