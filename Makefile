@@ -11,7 +11,7 @@ $(foreach v,$(RUNBOOK_VARS),$(if $(filter command line environment,$(origin $(v)
 export $(RUNBOOK_VARS)
 
 
-.PHONY: help deps lab-deps build lint typecheck schemas schemas-check test test-unit test-lab bench \
+.PHONY: help deps lab-deps shellcheck build lint typecheck schemas schemas-check test test-unit test-lab bench \
 	lab-up lab-down lab-status demo health restart-nginx check-443 reset-password postconf \
 	regenerate-cert upload-package remove-stolen-cert fix-duplicate-uuid rotate-signing-key lint-repo doctor \
 	migrate-repo migrate-repo-finalize
@@ -38,15 +38,21 @@ $(NODE_MODULES): package.json package-lock.json
 deps: $(NODE_MODULES)
 	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 python3-passlib e2fsprogs xfsprogs util-linux
 
+shellcheck:
+	@bash test/setup/debian-packages.sh shellcheck
+
 # Controller tools the lab needs: image build, nspawn, netns/veth/bridge, mkfs, losetup.
 lab-deps:
 	@bash test/setup/debian-packages.sh mmdebstrap systemd-container iproute2 e2fsprogs util-linux openssh-client
 
+# The host scripts (scripts/actions/*.sh) are read beside the compiled actions at run time.
 build: $(NODE_MODULES)
-	@npx tsc -p tsconfig.build.json
+	@npm run --silent build
 
-lint: $(NODE_MODULES)
+# biome for TypeScript and JSON, shellcheck for every shell script of the project and of the lab.
+lint: $(NODE_MODULES) shellcheck
 	npx biome check .
+	shellcheck -s sh scripts/actions/*.sh scripts/lab/*.sh
 
 typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.json --noEmit

@@ -1,7 +1,7 @@
 // The `repo_lint` probe: read-only checks of a WAPT repository's packages for what the guide warns about.
 import { Type } from '@sinclair/typebox';
 import { StepError } from '../core/errors.js';
-import { argv } from '../transport/command.js';
+import { hostScript } from './lib/host-script.js';
 import { defineAction, type Plan } from './types.js';
 
 const repoLintSchema = Type.Object(
@@ -43,41 +43,6 @@ export interface Finding {
   problem: string;
   fix: string;
 }
-
-/** The read-only scan: POSIX sh + unzip + openssl + od + awk (+ iconv for UTF-8); tab-separated records. */
-const SCAN_SCRIPT = `
-repo=$1; shift
-for tool in unzip openssl awk od; do
-  command -v "$tool" >/dev/null || { echo "the repository scan needs $tool on the host: install it" >&2; exit 3; }
-done
-command -v iconv >/dev/null || printf 'warning\\tno iconv on the host: WAPT/control was not checked for UTF-8\\n'
-[ -d "$repo" ] || { echo norepo; exit 0; }
-fingerprint() { openssl x509 -noout -fingerprint -sha256 2>/dev/null | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'; }
-for d in "$@"; do
-  for c in "$d"/*.crt "$d"/*.pem; do
-    [ -f "$c" ] || continue
-    fp=$(fingerprint < "$c")
-    [ -n "$fp" ] && printf 'trusted\\t%s\\t%s\\n' "$fp" "$c"
-  done
-done
-for p in "$repo"/*.wapt; do
-  [ -f "$p" ] || continue
-  n=\${p##*/}
-  if ! unzip -l "$p" >/dev/null 2>&1; then printf 'package\\t%s\\tnotzip\\tok\\t-\\n' "$n"; continue; fi
-  if ! unzip -l "$p" WAPT/control >/dev/null 2>&1; then control=missing
-  elif [ "$(unzip -p "$p" WAPT/control | od -An -N3 -tx1 | tr -d ' \\n')" = efbbbf ]; then control=bom
-  elif command -v iconv >/dev/null && ! unzip -p "$p" WAPT/control | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1; then control=notutf8
-  else control=ok; fi
-  audit=ok
-  unzip -p "$p" setup.py 2>/dev/null | awk '
-    /^[ \\t]*def[ \\t]+audit[ \\t]*\\(/ { match($0, /^[ \\t]*/); indent = RLENGTH; inside = 1; next }
-    inside && !/^[ \\t]*(#.*)?$/ { match($0, /^[ \\t]*/); if (RLENGTH <= indent) inside = 0 }
-    inside && !/^[ \\t]*#/ && /(^|[^A-Za-z0-9_.])register[ \\t]*\\(/ { found = 1 }
-    END { exit found ? 0 : 1 }' && audit=register
-  fp=$(unzip -p "$p" WAPT/certificate.crt 2>/dev/null | fingerprint)
-  printf 'package\\t%s\\t%s\\t%s\\t%s\\n' "$n" "$control" "$audit" "\${fp:--}"
-done
-`;
 
 const CONTROL_VERDICTS = new Set<string>(['ok', 'bom', 'notutf8', 'missing', 'notzip']);
 
@@ -158,7 +123,7 @@ export const repoLintAction = defineAction({
   probe: true,
   async read(ctx, params): Promise<RepoLintState> {
     const dirs = params.trusted_certs ?? [`${params.repo.replace(/\/+$/, '')}/ssl`, '/opt/wapt/ssl'];
-    const r = await ctx.run(argv('sh', '-c', SCAN_SCRIPT, 'repo-lint', params.repo, ...dirs));
+    const r = await ctx.run(hostScript('repo-lint', params.repo, ...dirs));
     if (r.code !== 0) throw new StepError(r.stderr.trim() || `the repository scan failed (exit ${r.code})`);
     return parseScan(r.stdout);
   },

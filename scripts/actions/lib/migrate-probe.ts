@@ -1,5 +1,7 @@
-// Read-only probes for `migration_preflight`: the target device, the source tree, the new filesystem's content and space.
-import { type Command, raw, sh } from '../../transport/command.js';
+// Read-only probes for `migration_preflight` (../migration-preflight.sh) and their parsers: the target device,
+// the source tree, the new filesystem's content and space.
+import type { Command } from '../../transport/command.js';
+import { hostScript } from './host-script.js';
 
 /** What the device probe learnt; never mounts anything. */
 export interface DeviceProbe {
@@ -69,15 +71,7 @@ function unraw(text: string): string {
 
 /** The device probe command: existence, type, identifiers from blkid, its lsblk chain and mounts. */
 export function deviceProbeCommand(device: string): Command {
-  return sh`d=${device}
-if [ ! -e "$d" ]; then echo exists=no; exit 0; fi
-echo exists=yes
-if [ -b "$d" ]; then echo block=yes; else echo block=no; exit 0; fi
-echo "resolved=$(readlink -e -- "$d")"
-blkid -p -o export -- "$d" 2>/dev/null | sed -n 's/^\\(TYPE\\|UUID\\|LABEL\\|PART_ENTRY_UUID\\)=/blkid_&/p'
-echo "size=$(blockdev --getsize64 -- "$d" 2>/dev/null)"
-lsblk -snrpo NAME -- "$d" 2>/dev/null | sed 's/^/chain=/'
-lsblk -nrpo NAME -- "$d" 2>/dev/null | while read -r n; do findmnt -n -r -o SOURCE,TARGET --source "$n"; done | sed 's/^/mounted=/'`;
+  return hostScript('migration-preflight', 'device', device);
 }
 
 /** Parses the device probe. */
@@ -100,18 +94,7 @@ export function parseDeviceProbe(stdout: string): DeviceProbe {
 
 /** The source probe command: stat, SELinux context, du, the mount holding it, the devices under it and under /. */
 export function sourceProbeCommand(source: string): Command {
-  return sh`s=${source}
-echo "stamp=$(date +%Y%m%d-%H%M%S)"
-chain() { h=$(findmnt -n -r -o SOURCE -T "$1" | sed 's/\\[.*//'); [ -b "$h" ] && lsblk -snrpo NAME -- "$h" 2>/dev/null | sed "s/^/$2=/"; true; }
-chain / root_chain
-if [ ! -d "$s" ]; then echo exists=no; exit 0; fi
-echo exists=yes
-stat -c 'stat=%U|%G|%a' -- "$s"
-echo "context=$(ls -Zd -- "$s" 2>/dev/null | awk '{ print $1 }')"
-echo "used=$(du -sxB1 -- "$s" | cut -f1)"
-echo "mount_target=$(findmnt -n -r -o TARGET -T "$s")"
-echo "mount_uuid=$(findmnt -n -r -o UUID -T "$s")"
-chain "$s" source_chain`;
+  return hostScript('migration-preflight', 'source', source);
 }
 
 /** Parses the source probe. */
@@ -136,27 +119,7 @@ export function parseSourceProbe(stdout: string): SourceProbe {
 
 /** Lists the root directory and free space of an unmounted ext4 or xfs filesystem (debugfs/dumpe2fs, xfs_db -r). */
 export function contentProbeCommand(device: string, fstype: 'ext4' | 'xfs'): Command {
-  const d = sh`d=${device}\n`;
-  if (fstype === 'ext4') {
-    return {
-      parts: [
-        ...d.parts,
-        ...raw(`command -v debugfs >/dev/null || { echo 'problem=debugfs is not installed (e2fsprogs)'; exit 0; }
-debugfs -R 'ls -p /' "$d" 2>/dev/null | awk -F/ 'NF >= 6 { print "entry=" $6 }'
-dumpe2fs -h "$d" 2>/dev/null | sed -n 's/^Free blocks: *\\([0-9]*\\)$/free_blocks=\\1/p; s/^Block size: *\\([0-9]*\\)$/block_size=\\1/p'`)
-          .parts,
-      ],
-    };
-  }
-  return {
-    parts: [
-      ...d.parts,
-      ...raw(`command -v xfs_db >/dev/null || { echo 'problem=xfs_db is not installed (xfsprogs)'; exit 0; }
-xfs_db -r -c 'sb 0' -c 'p icount ifree fdblocks blocksize' "$d" 2>/dev/null | sed 's/ = /=/'
-xfs_db -r -c 'ls /' "$d" 2>/dev/null | sed -n 's/^ *[0-9][0-9]* *[0-9][0-9]* *[a-z]* *0x[0-9a-f]* *[0-9][0-9]* \\(.*\\) ([a-z]*)$/entry=\\1/p'`)
-        .parts,
-    ],
-  };
+  return hostScript('migration-preflight', `content-${fstype}`, device);
 }
 
 /** Parses the content probe; entries leave out `.`, `..` and `lost+found`. */
