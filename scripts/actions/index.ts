@@ -12,6 +12,7 @@ import { migrationPreflightAction } from './migration-preflight.js';
 import { mountAction } from './mount.js';
 import { moveAction } from './move.js';
 import { repoLintAction } from './repo-lint.js';
+import { scriptAction } from './script.js';
 import { secretFileAction } from './secret-file.js';
 import { serviceAction } from './service.js';
 import { servicesAction } from './services.js';
@@ -30,6 +31,7 @@ export const actions: Record<string, Action> = Object.fromEntries(
   [
     commandAction,
     shellAction,
+    scriptAction,
     serviceAction,
     fileAction,
     copyAction,

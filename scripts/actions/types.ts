@@ -66,6 +66,8 @@ export interface Action<S extends TSchema = TSchema, State = unknown> {
   schema: S;
   /** Probes (tcp, http, wait, logs) never change anything and always run, also in --check. */
   probe?: boolean;
+  /** Keys of `with` naming a controller file relative to the playbook's folder: the loader resolves and checks them. */
+  playbookFiles?: string[];
   /** Runs entirely on the controller (tcp, http, ...): it can run while the host is unreachable over SSH. */
   controller?: boolean;
   /** Keys of `with` that may carry a secret param; the action receives a Secret there and must send it on stdin. */

@@ -26,19 +26,45 @@ const PRIVATE_RUN_LOCK = [
   'sh',
 ];
 
-/** The argv that runs the CLI; with `privateRunLock`, inside a private /run/lock. */
-export function cliArgv(args: string[], privateRunLock = false): string[] {
+// The same, and the directory given first bind-mounted on /var/lib/waptops, where the engine keeps a host's
+// journals and detached jobs: a local-host test then reads and leaves state in its own directory only, so no
+// other run on the machine (nor one killed earlier) shares it.
+const PRIVATE_HOST_STATE = [
+  'unshare',
+  '--mount',
+  '--propagation',
+  'private',
+  'sh',
+  '-c',
+  'mount -t tmpfs tmpfs /run/lock && mkdir -p /var/lib/waptops && mount --bind "$1" /var/lib/waptops && shift && exec "$@"',
+  'sh',
+];
+
+/** How a CLI run on this machine is kept apart: a private /run/lock, and a private /var/lib/waptops. */
+export interface CliIsolation {
+  privateRunLock?: boolean;
+  /** A directory that stands for /var/lib/waptops (implies a private /run/lock). */
+  hostStateDir?: string;
+}
+
+/** The argv that runs the CLI, isolated as asked. */
+export function cliArgv(args: string[], isolation: CliIsolation = {}): string[] {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`make build\` first`);
-  return [...(privateRunLock ? PRIVATE_RUN_LOCK : []), process.execPath, CLI, ...args];
+  const prefix = isolation.hostStateDir
+    ? [...PRIVATE_HOST_STATE, isolation.hostStateDir]
+    : isolation.privateRunLock
+      ? PRIVATE_RUN_LOCK
+      : [];
+  return [...prefix, process.execPath, CLI, ...args];
 }
 
 /** Runs `node dist/scripts/cli/main.js ...args` with extra environment variables. */
 export function runCli(
   args: string[],
   env: Record<string, string> = {},
-  opts: { privateRunLock?: boolean } = {},
+  opts: CliIsolation = {},
 ): Promise<CliResult> {
-  const [file, ...argv] = cliArgv(args, opts.privateRunLock);
+  const [file, ...argv] = cliArgv(args, opts);
   return new Promise((resolve) => {
     execFile(
       file as string,

@@ -18,6 +18,14 @@ import {
   type YamlSource,
 } from '../schema/yaml-source.js';
 import { checkParamSpecs } from './param-specs.js';
+import { resolvePlaybookFiles } from './playbook-files.js';
+import {
+  effectiveBecome,
+  effectiveWhen,
+  type FlatStep,
+  flattenSteps,
+  type StepGroup,
+} from './step-groups.js';
 
 /** What a playbook is checked against: the action registry and the fact names expressions may read. */
 export interface PlaybookCheckOptions {
@@ -127,13 +135,15 @@ function allStepProblems(
   const firstSeen = new Map<string, KeyPath>();
   const mainIds = new Set<string>();
   for (const list of ['steps', 'rescue'] as const) {
-    const steps = data[list];
-    if (!Array.isArray(steps)) continue;
     const visible = new Set<string>(list === 'rescue' ? mainIds : []);
-    steps.forEach((step: unknown, i) => {
-      if (!isObject(step)) return;
-      const at = [list, i];
+    const checkedGroups = new Set<StepGroup>();
+    for (const { raw: step, at, group } of flattenSteps(data[list], list)) {
       const idsHere = list === 'rescue' ? new Set([...mainIds, ...visible]) : new Set(visible);
+      const idsAre = list === 'rescue' ? 'a step' : 'an earlier step';
+      if (group && !checkedGroups.has(group)) {
+        checkedGroups.add(group);
+        out.push(...groupProblems(src, group, idsHere, idsAre, params, opts));
+      }
       out.push(
         ...stepProblems(
           src,
@@ -145,7 +155,7 @@ function allStepProblems(
           opts,
         ),
       );
-      if (typeof step.id !== 'string') return;
+      if (typeof step.id !== 'string') continue;
       const first = firstSeen.get(step.id);
       if (first) {
         const line = positionOf(src, [...first, 'id']).line;
@@ -157,12 +167,41 @@ function allStepProblems(
       } else firstSeen.set(step.id, at);
       visible.add(step.id);
       if (list === 'steps') mainIds.add(step.id);
-    });
+    }
   }
   return out;
 }
 
-function buildStep(src: YamlSource, raw: Raw, at: KeyPath): Step {
+/** Problems of a group's own `when` (its steps are checked one by one). */
+function groupProblems(
+  src: YamlSource,
+  group: StepGroup,
+  stepIds: ReadonlySet<string>,
+  stepIdsAre: string,
+  params: Record<string, ParamSpec>,
+  opts: PlaybookCheckOptions,
+): Problem[] {
+  const expr = group.raw.when;
+  if (typeof expr !== 'string') return [];
+  const ctx = {
+    params,
+    stepIds,
+    stepIdsAre,
+    factNames: opts.factNames ?? defaultFactNames,
+    secretKeys: [],
+    action: '',
+    allowResult: false,
+    allowSecrets: false,
+  };
+  return checkExpression(expr, ctx).map((message) => ({
+    pos: positionOf(src, [...group.at, 'when']),
+    path: formatPath([...group.at, 'when']),
+    message,
+  }));
+}
+
+function buildStep(src: YamlSource, flat: FlatStep, playbookBecome: unknown): Step {
+  const { raw, at } = flat;
   const step: Step = {
     name: raw.name as string,
     action: raw.action as string,
@@ -174,9 +213,13 @@ function buildStep(src: YamlSource, raw: Raw, at: KeyPath): Step {
     pos: positionOf(src, at),
     posOf: (path) => keyPositionOf(src, [...at, 'with', ...path]),
   };
-  for (const key of ['id', 'when', 'until', 'become', 'timeout', 'changed_when', 'failed_when'] as const) {
+  for (const key of ['id', 'until', 'timeout', 'changed_when', 'failed_when'] as const) {
     if (raw[key] !== undefined) Object.assign(step, { [key]: raw[key] });
   }
+  const when = effectiveWhen(flat);
+  if (when !== undefined) step.when = when;
+  const become = effectiveBecome(flat, playbookBecome);
+  if (become !== undefined) step.become = become;
   rememberStepPath(step, at);
   return step;
 }
@@ -200,6 +243,7 @@ export function parsePlaybook(file: string, text: string, opts: PlaybookCheckOpt
   if (!isObject(data)) throw new ValidationError(sortProblems(problems));
   const params = (isObject(data.params) ? data.params : {}) as Record<string, ParamSpec>;
   problems.push(...checkParamSpecs(src, params));
+  problems.push(...resolvePlaybookFiles(src, data, opts.registry));
   problems.push(...allStepProblems(src, data, params, opts));
   if (isObject(data.vars)) {
     const ctx = {
@@ -224,7 +268,7 @@ export function parsePlaybook(file: string, text: string, opts: PlaybookCheckOpt
     transaction: (data.transaction as boolean | undefined) ?? false,
     params,
     vars: (data.vars as Raw | undefined) ?? {},
-    steps: (data.steps as Raw[]).map((s, i) => buildStep(src, s, ['steps', i])),
-    rescue: ((data.rescue as Raw[] | undefined) ?? []).map((s, i) => buildStep(src, s, ['rescue', i])),
+    steps: flattenSteps(data.steps, 'steps').map((s) => buildStep(src, s, data.become)),
+    rescue: flattenSteps(data.rescue, 'rescue').map((s) => buildStep(src, s, data.become)),
   };
 }

@@ -91,6 +91,37 @@ const stepProperties = {
 /** One step as written. */
 export const StepSchema = Type.Object(stepProperties, { additionalProperties: false });
 
+const Become = Type.Union([Type.Boolean(), Type.String({ minLength: 1 })]);
+
+/** A group of steps (`block:`) under one `when` and one `become`, opened in place by the loader. */
+function groupSchema(step: TSchema) {
+  return Type.Object(
+    {
+      name: Type.Optional(Type.String({ minLength: 1, description: 'What the steps of the group are for' })),
+      when: Type.Optional(
+        Type.Union([Expression, Type.Boolean()], {
+          description: 'Every step of the group runs only when this holds',
+        }),
+      ),
+      become: Type.Optional(
+        Type.Unsafe({ ...Become, description: "The default become of the group's steps" }),
+      ),
+      block: Type.Array(step, { minItems: 1, description: 'The steps of the group' }),
+    },
+    { additionalProperties: false },
+  );
+}
+
+/** An item of `steps` or `rescue`: a group when it has `block`, else a step (so errors speak of one or the other). */
+function stepOrGroup(step: TSchema) {
+  return Type.Unsafe({
+    if: { type: 'object', required: ['block'] },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword, not a promise
+    then: groupSchema(step),
+    else: step,
+  });
+}
+
 function playbookObject(step: TSchema) {
   return Type.Object(
     {
@@ -113,10 +144,16 @@ function playbookObject(step: TSchema) {
             'Journal every change on the host: a failure rolls them all back (undo, in reverse); a re-run after a lost connection resumes',
         }),
       ),
+      become: Type.Optional(
+        Type.Unsafe({
+          ...Become,
+          description: 'The default become of every step (a group or a step may say otherwise)',
+        }),
+      ),
       params: Type.Optional(NamedMap(namedPatterns.identifier.pattern, ParamSpecSchema)),
       vars: Type.Optional(NamedMap(namedPatterns.identifier.pattern, Type.Unknown())),
-      steps: Type.Array(step, { minItems: 1 }),
-      rescue: Type.Optional(Type.Array(step)),
+      steps: Type.Array(stepOrGroup(step), { minItems: 1 }),
+      rescue: Type.Optional(Type.Array(stepOrGroup(step))),
     },
     { additionalProperties: false, patternProperties: { '^x-': {} } },
   );
@@ -159,9 +196,11 @@ export function playbookEditorSchema(registry: Record<string, Action>): Record<s
       },
     })),
   };
+  // The step is written once and referred to from `steps`, `rescue` and the groups' `block`.
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'waptops playbook',
-    ...JSON.parse(JSON.stringify(playbookObject(Type.Unsafe(step)))),
+    ...JSON.parse(JSON.stringify(playbookObject(Type.Unsafe({ $ref: '#/definitions/step' })))),
+    definitions: { step },
   };
 }

@@ -116,7 +116,9 @@ export function yamlLocator(src: YamlSource): Locator {
 export function schemaProblems(locate: Locator, errors: ErrorObject[], base: KeyPath = []): Problem[] {
   const problems: Problem[] = [];
   const nameErrors = errors.filter((e) => e.schemaPath.includes('/propertyNames/'));
-  for (const e of collapseAlternatives(errors.filter((e) => !nameErrors.includes(e)))) {
+  // An `if`/`then`/`else` error only says which branch failed; that branch's own errors say why.
+  const kept = errors.filter((e) => !nameErrors.includes(e) && e.keyword !== 'if');
+  for (const e of collapseAlternatives(kept)) {
     const at = [...base, ...pointerToPath(e.instancePath)];
     if (e.keyword === 'propertyNames') {
       const key = String(e.params.propertyName);

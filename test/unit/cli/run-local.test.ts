@@ -116,7 +116,7 @@ describe('waptops run on local hosts', () => {
     const dir = await freshMarkers();
     const [file, ...args] = cliArgv(
       ['run', BATCH, '-i', inventory, '--limit', 'h1', '-e', `dir=${dir}`, '-e', 'pause=2'],
-      true,
+      { privateRunLock: true },
     );
     const child = spawn(file as string, args, { env: { ...process.env, CI: 'true' } });
     let out = '';

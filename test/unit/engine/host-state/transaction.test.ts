@@ -10,16 +10,22 @@ import { journalPath } from '../../../../scripts/engine/host-state/journal.js';
 import { type CliResult, cliArgv, runCli as runCliShared } from '../../../helpers/cli-process.js';
 
 const PLAYBOOK = 'test/fixtures/playbooks/e2e/transaction.yml';
-const JOURNAL = journalPath('tx-e2e');
-const runCli = (args: string[]): Promise<CliResult> => runCliShared(args, {}, { privateRunLock: true });
 
 let tmp: string;
 let inventory: string;
+// The host's /var/lib/waptops for these runs: a directory of this test file (see cliArgv's hostStateDir).
+let hostState: string;
+let JOURNAL: string;
+let JOB_PID: string;
+const runCli = (args: string[]): Promise<CliResult> => runCliShared(args, {}, { hostStateDir: hostState });
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'waptops-tx-'));
   inventory = path.join(tmp, 'hosts.yml');
   await writeFile(inventory, 'hosts:\n  h1: { connection: local }\n');
+  hostState = await mkdtemp(path.join(tmp, 'var-lib-waptops-'));
+  JOURNAL = path.join(hostState, path.relative('/var/lib/waptops', journalPath('tx-e2e')));
+  JOB_PID = path.join(hostState, 'jobs/tx-e2e-2-0/pid');
 });
 
 afterEach(async () => {
@@ -38,13 +44,11 @@ function run(dir: string, ...extra: string[]): Promise<CliResult> {
   return runCli(['run', PLAYBOOK, '-i', inventory, '--plain', '-e', `dir=${dir}`, ...extra]);
 }
 
-const JOB_PID = '/var/lib/waptops/jobs/tx-e2e-2-0/pid';
-
 /** Starts the CLI and SIGKILLs it (as a lost controller) once the detached job runs. */
 function runAndKill(dir: string, extra: string[] = []): Promise<string> {
   const [file, ...args] = cliArgv(
     ['run', PLAYBOOK, '-i', inventory, '--plain', '-e', `dir=${dir}`, ...extra],
-    true,
+    { hostStateDir: hostState },
   );
   return new Promise((resolve) => {
     const child = spawn(file as string, args, { env: { ...process.env, CI: 'true' } });
