@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadPlaybook } from '../engine/load/load-playbook.js';
+import { OS_VARS_FILE } from '../engine/load/os-vars.js';
 import type { ParamSpec, Playbook } from '../engine/model.js';
 import { playbooksDir } from './paths.js';
 
@@ -25,7 +26,7 @@ function requiredParams(p: Playbook): Set<string> {
 export function allPlaybooks(): Playbook[] {
   const dir = playbooksDir();
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.yml'))
+    .filter((f) => f.endsWith('.yml') && f !== OS_VARS_FILE)
     .sort()
     .map((f) => loadPlaybook(path.relative(process.cwd(), path.join(dir, f))));
 }

@@ -1,9 +1,10 @@
 // `waptops validate`: checks playbooks and inventories and reports every problem at once.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Problem, ValidationError } from '../core/errors.js';
+import { formatProblem, type Problem, ValidationError } from '../core/errors.js';
 import { loadInventory } from '../engine/load/load-inventory.js';
 import { loadPlaybook } from '../engine/load/load-playbook.js';
+import { OS_VARS_FILE, readOsVars } from '../engine/load/os-vars.js';
 import { playbooksDir } from './paths.js';
 
 function defaultFiles(): string[] {
@@ -29,11 +30,14 @@ export function validateCommand(files: string[]): void {
   for (const file of targets) {
     try {
       if (isInventoryFile(file)) loadInventory(file);
+      else if (path.basename(file) === OS_VARS_FILE) readOsVars(file);
       else loadPlaybook(file);
       process.stdout.write(`ok  ${file}\n`);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      problems.push(...e.problems);
+      // A bad os-vars.yml is named once, not again by each playbook beside it.
+      const seen = new Set(problems.map(formatProblem));
+      problems.push(...e.problems.filter((p) => !seen.has(formatProblem(p))));
     }
   }
   if (problems.length > 0) throw new ValidationError(problems);

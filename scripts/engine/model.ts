@@ -52,6 +52,11 @@ export interface Playbook {
   transaction: boolean;
   params: Record<string, ParamSpec>;
   vars: Record<string, unknown>;
+  /**
+   * Defaults by OS family (`debian`, `rhel`) read as vars below the playbook's and the inventory's: the
+   * runbooks' per-OS paths, users and files, from os-vars.yml beside the playbook.
+   */
+  osVars: Record<string, Record<string, unknown>>;
   steps: Step[];
   rescue: Step[];
 }

@@ -1,8 +1,9 @@
-// Loads a playbook file and checks it against the real action registry.
+// Loads a playbook file (with the per-OS vars beside it) and checks it against the real action registry.
 import { readFileSync } from 'node:fs';
 import { actions } from '../../actions/index.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Playbook } from '../model.js';
+import { loadOsVars } from './os-vars.js';
 import { type PlaybookCheckOptions, parsePlaybook } from './parse-playbook.js';
 
 /** Reads and validates a playbook; every problem is reported at once as a ValidationError. */
@@ -15,5 +16,9 @@ export function loadPlaybook(file: string, opts: Partial<PlaybookCheckOptions> =
       { path: file, message: `cannot read the playbook (${(e as NodeJS.ErrnoException).code})` },
     ]);
   }
-  return parsePlaybook(file, text, { registry: opts.registry ?? actions, factNames: opts.factNames });
+  const playbook = parsePlaybook(file, text, {
+    registry: opts.registry ?? actions,
+    factNames: opts.factNames,
+  });
+  return { ...playbook, osVars: loadOsVars(file) };
 }

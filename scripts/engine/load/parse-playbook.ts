@@ -268,6 +268,7 @@ export function parsePlaybook(file: string, text: string, opts: PlaybookCheckOpt
     transaction: (data.transaction as boolean | undefined) ?? false,
     params,
     vars: (data.vars as Raw | undefined) ?? {},
+    osVars: {},
     steps: flattenSteps(data.steps, 'steps').map((s) => buildStep(src, s, data.become)),
     rescue: flattenSteps(data.rescue, 'rescue').map((s) => buildStep(src, s, data.become)),
   };

@@ -3,8 +3,14 @@ import type { Action } from '../../actions/types.js';
 import { ValidationError } from '../../core/errors.js';
 import { isSecret } from '../../core/secret.js';
 import { factsByName } from '../../facts/index.js';
+import { type OsInfo, osFact } from '../../facts/os.js';
 import type { Fact } from '../../facts/types.js';
-import { collectFactRefs, evaluateExpression, resolveTemplates } from '../expressions/expressions.js';
+import {
+  collectFactRefs,
+  collectReferences,
+  evaluateExpression,
+  resolveTemplates,
+} from '../expressions/expressions.js';
 import type { HostSession } from '../host-session.js';
 import type { HostEntry, Playbook, Step } from '../model.js';
 import { validateResolvedWith } from '../schema/step-with.js';
@@ -19,12 +25,16 @@ export interface Scope {
   result?: Record<string, unknown>;
 }
 
+// Per-OS vars not yet merged into a scope: they are, once an expression reads a var the playbook and the
+// inventory do not set (the host's OS family is read then, and only then).
+const pendingOsVars = new WeakMap<Scope, Record<string, Record<string, unknown>>>();
+
 /** A fresh scope for one host. */
 export function newScope(
   req: { playbook: Playbook; params: Record<string, unknown> },
   entry: HostEntry,
 ): Scope {
-  return {
+  const scope = {
     params: req.params,
     vars: { ...req.playbook.vars, ...entry.vars },
     facts: {},
@@ -37,6 +47,22 @@ export function newScope(
     },
     steps: {},
   };
+  if (Object.keys(req.playbook.osVars).length > 0) pendingOsVars.set(scope, req.playbook.osVars);
+  return scope;
+}
+
+/** Merges the host's per-OS vars under the scope's vars when an expression reads one of them. */
+async function loadOsVars(exprs: string[], scope: Scope, session: HostSession, step: Step): Promise<void> {
+  const byFamily = pendingOsVars.get(scope);
+  if (!byFamily) return;
+  const read = exprs
+    .flatMap((e) => collectReferences(e))
+    .filter((r) => r.root === 'vars' && r.name !== undefined);
+  if (!read.some((r) => !Object.hasOwn(scope.vars, r.name as string))) return;
+  pendingOsVars.delete(scope);
+  scope.facts.os ??= await session.fact(osFact, step.become);
+  const defaults = byFamily[(scope.facts.os as OsInfo).family] ?? {};
+  scope.vars = { ...defaults, ...scope.vars };
 }
 
 /** Params with every secret shown as `***`, for events, reports and the audit log. */
@@ -62,6 +88,7 @@ export async function loadFacts(
   session: HostSession,
   step: Step,
 ): Promise<void> {
+  await loadOsVars(exprs, scope, session, step);
   for (const name of new Set(exprs.flatMap((e) => collectFactRefs(e)))) {
     if (name in scope.facts) continue;
     const fact = factsByName[name as keyof typeof factsByName] as Fact<unknown> | undefined;

@@ -1,0 +1,34 @@
+// os-vars.yml: the runbooks' per-OS defaults (repository paths, web server group, nginx site) in one file
+// beside the playbooks, by OS family, each a map of vars.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { ValidationError } from '../../core/errors.js';
+import { NamedMap } from '../schema/playbook-schema.js';
+import { namedPatterns, newAjv, schemaProblems, yamlLocator } from '../schema/problems.js';
+import { parseYamlSource } from '../schema/yaml-source.js';
+
+/** The file name, looked for in the playbook's folder. */
+export const OS_VARS_FILE = 'os-vars.yml';
+
+const familyVars = Type.Optional(NamedMap(namedPatterns.identifier.pattern, Type.Unknown()));
+const OsVarsSchema = Type.Object(
+  { debian: familyVars, rhel: familyVars, other: familyVars },
+  { additionalProperties: false },
+);
+const validateOsVars = newAjv().compile(OsVarsSchema);
+
+/** The per-OS vars beside a playbook file ({} when there is no os-vars.yml); a bad file is a ValidationError. */
+export function loadOsVars(playbookFile: string): Record<string, Record<string, unknown>> {
+  const file = path.join(path.dirname(playbookFile), OS_VARS_FILE);
+  return existsSync(file) ? readOsVars(file) : {};
+}
+
+/** Reads and checks an os-vars file. */
+export function readOsVars(file: string): Record<string, Record<string, unknown>> {
+  const src = parseYamlSource(file, readFileSync(file, 'utf8'));
+  const data: unknown = src.doc.toJS() ?? {};
+  if (!validateOsVars(data))
+    throw new ValidationError(schemaProblems(yamlLocator(src), validateOsVars.errors ?? []));
+  return data as Record<string, Record<string, unknown>>;
+}
