@@ -9,7 +9,7 @@ export const CACHE_DIR = process.env.WAPTOPS_LAB_CACHE_DIR ?? '/var/cache/waptop
 /** The repository root (scripts/lab/config.ts or dist/scripts/lab/config.js are three or four levels down). */
 export const REPO_ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 /** Files installed into every host image (stand-ins, units, setup scripts). */
-export const ROOTFS_FILES = path.join(REPO_ROOT, 'test/lab/rootfs/base');
+export const ROOTFS_FILES = path.join(REPO_ROOT, 'scripts/lab/rootfs/base');
 /** The wrapper that starts a host's systemd-nspawn in cgroups of its own (see cgroup.ts). */
 export const BOOT_WRAPPER = path.join(REPO_ROOT, 'scripts/lab/boot-in-cgroups.sh');
 /** The generated inventory the engine and tests read. */
