@@ -52,7 +52,7 @@ build: $(NODE_MODULES)
 # biome for TypeScript and JSON, shellcheck for every shell script of the project and of the lab.
 lint: $(NODE_MODULES) shellcheck
 	npx biome check .
-	shellcheck -s sh scripts/actions/*.sh scripts/lab/*.sh playbooks/scripts/*.sh
+	shellcheck -s sh scripts/actions/*.sh scripts/lab/*.sh playbooks/scripts/*.sh $$(find scripts/lab/rootfs -name '*.sh')
 
 typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.json --noEmit
