@@ -3,21 +3,13 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Action, ActionContext, Plan } from '../../scripts/actions/types.js';
 import { displayCommand } from '../../scripts/transport/command.js';
 import type { RunResult } from '../../scripts/transport/types.js';
-import { runLocal } from './local-context.js';
+import { recordingContext, runLocal } from './local-context.js';
 
 /** An action context for this machine: facts and commands run through `sh`, files read from disk. */
 export function localContext(): ActionContext {
   return {
-    host: 'local',
-    address: '127.0.0.1',
-    vars: {},
-    check: false,
-    fact: async (f) => f.parse(await runLocal(f.command)),
-    run: (cmd) => runLocal(cmd),
+    ...recordingContext(),
     readFile: async (path) => (existsSync(path) ? readFileSync(path) : undefined),
-    progress: () => {},
-    note: () => {},
-    signal: new AbortController().signal,
   };
 }
 

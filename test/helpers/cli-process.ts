@@ -13,32 +13,21 @@ export interface CliResult {
   stderr: string;
 }
 
-// Runs a program in a mount namespace of its own with an empty /run/lock, so the run lock of local
-// hosts belongs to this test alone and not to other runs on the machine (needs root, like these tests).
-const PRIVATE_RUN_LOCK = [
-  'unshare',
-  '--mount',
-  '--propagation',
-  'private',
-  'sh',
-  '-c',
-  'mount -t tmpfs tmpfs /run/lock && exec "$@"',
-  'sh',
-];
+/** argv that runs `script` with `sh -c` in a mount namespace of its own (root only, like these tests). */
+function inPrivateMounts(script: string): string[] {
+  return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh'];
+}
+
+// An empty /run/lock, so the run lock of local hosts belongs to this test alone and not to other runs on the
+// machine.
+const PRIVATE_RUN_LOCK = inPrivateMounts('mount -t tmpfs tmpfs /run/lock && exec "$@"');
 
 // The same, and the directory given first bind-mounted on /var/lib/waptops, where the engine keeps a host's
 // journals and detached jobs: a local-host test then reads and leaves state in its own directory only, so no
 // other run on the machine (nor one killed earlier) shares it.
-const PRIVATE_HOST_STATE = [
-  'unshare',
-  '--mount',
-  '--propagation',
-  'private',
-  'sh',
-  '-c',
+const PRIVATE_HOST_STATE = inPrivateMounts(
   'mount -t tmpfs tmpfs /run/lock && mkdir -p /var/lib/waptops && mount --bind "$1" /var/lib/waptops && shift && exec "$@"',
-  'sh',
-];
+);
 
 /** How a CLI run on this machine is kept apart: a private /run/lock, and a private /var/lib/waptops. */
 export interface CliIsolation {
