@@ -6,7 +6,7 @@ import { openTerminal, type Terminal } from '../../helpers/report/terminal.js';
 import { PAUSED_OUTPUT } from '../../helpers/report/tree-driver.js';
 
 // Node 20 runs no TypeScript: vite's runnerImport loads the driver (and the renderer) as the tests do.
-const driver = `node --input-type=module -e "import { runnerImport } from 'vite'; const { module } = await runnerImport('test/unit/report/helpers/tree-driver.ts'); await module.main();"`;
+const driver = `node --input-type=module -e "import { runnerImport } from 'vite'; const { module } = await runnerImport('test/helpers/report/tree-driver.ts'); await module.main();"`;
 
 describe('tree renderer in a real terminal', () => {
   let term: Terminal | undefined;
