@@ -25,8 +25,9 @@ export interface Scope {
   result?: Record<string, unknown>;
 }
 
-// Per-OS vars not yet merged into a scope: they are, once an expression reads a var the playbook and the
-// inventory do not set (the host's OS family is read then, and only then).
+// Per-OS vars not yet merged into a scope: they are, once an expression reads one of them that the playbook
+// and the inventory do not set (the host's OS family is read then, and only then; a var no OS sets, such as
+// an optional one read through default(), reads nothing).
 const pendingOsVars = new WeakMap<Scope, Record<string, Record<string, unknown>>>();
 
 /** A fresh scope for one host. */
@@ -55,9 +56,10 @@ export function newScope(
 async function loadOsVars(exprs: string[], scope: Scope, session: HostSession, step: Step): Promise<void> {
   const byFamily = pendingOsVars.get(scope);
   if (!byFamily) return;
+  const osNames = new Set(Object.values(byFamily).flatMap((vars) => Object.keys(vars)));
   const read = exprs
     .flatMap((e) => collectReferences(e))
-    .filter((r) => r.root === 'vars' && r.name !== undefined);
+    .filter((r) => r.root === 'vars' && r.name !== undefined && osNames.has(r.name));
   if (!read.some((r) => !Object.hasOwn(scope.vars, r.name as string))) return;
   pendingOsVars.delete(scope);
   scope.facts.os ??= await session.fact(osFact, step.become);
