@@ -45,14 +45,14 @@ shellcheck:
 lab-deps:
 	@bash test/setup/debian-packages.sh mmdebstrap systemd-container iproute2 e2fsprogs util-linux openssh-client
 
-# The host scripts (scripts/actions/*.sh) are read beside the compiled actions at run time.
+# The host scripts (scripts/actions/*.sh, scripts/engine/host-state/*.sh) are read beside the compiled code at run time.
 build: $(NODE_MODULES)
 	@npm run --silent build
 
 # biome for TypeScript and JSON, shellcheck for every shell script of the project and of the lab.
 lint: $(NODE_MODULES) shellcheck
 	npx biome check .
-	shellcheck -s sh scripts/actions/*.sh scripts/lab/*.sh playbooks/scripts/*.sh $$(find scripts/lab/rootfs -name '*.sh')
+	shellcheck -s sh scripts/actions/*.sh scripts/engine/host-state/*.sh scripts/lab/*.sh playbooks/scripts/*.sh $$(find scripts/lab/rootfs -name '*.sh')
 
 typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.json --noEmit

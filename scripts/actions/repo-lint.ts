@@ -1,7 +1,7 @@
 // The `repo_lint` probe: read-only checks of a WAPT repository's packages for what the guide warns about.
 import { Type } from '@sinclair/typebox';
 import { StepError } from '../core/errors.js';
-import { hostScript } from './lib/host-script.js';
+import { hostScript } from '../transport/host-script.js';
 import { defineAction, type Plan } from './types.js';
 
 const repoLintSchema = Type.Object(
@@ -44,6 +44,7 @@ export interface Finding {
   fix: string;
 }
 
+const REPO_LINT = new URL('./repo-lint.sh', import.meta.url);
 const CONTROL_VERDICTS = new Set<string>(['ok', 'bom', 'notutf8', 'missing', 'notzip']);
 
 /** Parses the scan script's output into the state `plan` reads. */
@@ -123,7 +124,7 @@ export const repoLintAction = defineAction({
   probe: true,
   async read(ctx, params): Promise<RepoLintState> {
     const dirs = params.trusted_certs ?? [`${params.repo.replace(/\/+$/, '')}/ssl`, '/opt/wapt/ssl'];
-    const r = await ctx.run(hostScript('repo-lint', params.repo, ...dirs));
+    const r = await ctx.run(hostScript(REPO_LINT, params.repo, ...dirs));
     if (r.code !== 0) throw new StepError(r.stderr.trim() || `the repository scan failed (exit ${r.code})`);
     return parseScan(r.stdout);
   },

@@ -13,6 +13,7 @@ describe('the npm package', () => {
     expect(files).toContain('playbooks/migrate-repo.yml');
     expect(files).toContain('schemas/playbook.schema.json');
     expect(files).toContain('dist/scripts/actions/tree-copy.sh');
+    expect(files).toContain('dist/scripts/engine/host-state/detached-job.sh');
     expect(files.filter((f) => /^(test|dist\/test|dist\/scripts\/(lab|bench))\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
   });

@@ -1,7 +1,9 @@
 // Read-only probes for `migration_preflight` (../migration-preflight.sh) and their parsers: the target device,
 // the source tree, the new filesystem's content and space.
 import type { Command } from '../../transport/command.js';
-import { hostScript } from './host-script.js';
+import { hostScript } from '../../transport/host-script.js';
+
+const PROBES = new URL('../migration-preflight.sh', import.meta.url);
 
 /** What the device probe learnt; never mounts anything. */
 export interface DeviceProbe {
@@ -71,7 +73,7 @@ function unraw(text: string): string {
 
 /** The device probe command: existence, type, identifiers from blkid, its lsblk chain and mounts. */
 export function deviceProbeCommand(device: string): Command {
-  return hostScript('migration-preflight', 'device', device);
+  return hostScript(PROBES, 'device', device);
 }
 
 /** Parses the device probe. */
@@ -94,7 +96,7 @@ export function parseDeviceProbe(stdout: string): DeviceProbe {
 
 /** The source probe command: stat, SELinux context, du, the mount holding it, the devices under it and under /. */
 export function sourceProbeCommand(source: string): Command {
-  return hostScript('migration-preflight', 'source', source);
+  return hostScript(PROBES, 'source', source);
 }
 
 /** Parses the source probe. */
@@ -119,7 +121,7 @@ export function parseSourceProbe(stdout: string): SourceProbe {
 
 /** Lists the root directory and free space of an unmounted ext4 or xfs filesystem (debugfs/dumpe2fs, xfs_db -r). */
 export function contentProbeCommand(device: string, fstype: 'ext4' | 'xfs'): Command {
-  return hostScript('migration-preflight', `content-${fstype}`, device);
+  return hostScript(PROBES, `content-${fstype}`, device);
 }
 
 /** Parses the content probe; entries leave out `.`, `..` and `lost+found`. */

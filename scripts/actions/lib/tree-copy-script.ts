@@ -1,6 +1,8 @@
 // The commands behind `tree_copy`: the copy, verification and summary of ../tree-copy.sh, progress and clearing.
 import { type Command, joinCommands, raw, sh } from '../../transport/command.js';
-import { hostScript } from './host-script.js';
+import { hostScript } from '../../transport/host-script.js';
+
+const TREE_COPY = new URL('../tree-copy.sh', import.meta.url);
 
 /** What a tree_copy job does: where, whether it empties dest first, and how strictly it compares. */
 export interface TreeCopyOptions {
@@ -14,17 +16,17 @@ export interface TreeCopyOptions {
 
 /** The one self-contained sh command that copies src's contents into dest, syncs, and verifies. */
 export function treeCopyCommand(o: TreeCopyOptions): Command {
-  return hostScript('tree-copy', 'copy', o.src, o.dest, o.clear ? '1' : '0', o.strict ? '1' : '0');
+  return hostScript(TREE_COPY, 'copy', o.src, o.dest, o.clear ? '1' : '0', o.strict ? '1' : '0');
 }
 
 /** A read-only command that only verifies dest against src (exit 0 and the `verified` line when equal). */
 export function treeVerifyCommand(o: Omit<TreeCopyOptions, 'clear'>): Command {
-  return hostScript('tree-copy', 'verify', o.src, o.dest, o.strict ? '1' : '0');
+  return hostScript(TREE_COPY, 'verify', o.src, o.dest, o.strict ? '1' : '0');
 }
 
 /** Prints `entries files bytes` for a tree, then the bytes `du -sxB1` counts for it, on a second line. */
 export function treeSummaryCommand(path: string): Command {
-  return hostScript('tree-copy', 'summary', path);
+  return hostScript(TREE_COPY, 'summary', path);
 }
 
 /** Prints the bytes in use on the filesystem holding path (O(1): df). */

@@ -3,7 +3,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StepError } from '../../core/errors.js';
 import type { Command } from '../../transport/command.js';
-import { joinCommands, raw, renderCommand, sh } from '../../transport/command.js';
+import { renderCommand, sh } from '../../transport/command.js';
+import { hostScript } from '../../transport/host-script.js';
 import type { RunResult } from '../../transport/types.js';
 import type { HostSession, StepHooks } from '../host-session.js';
 
@@ -21,11 +22,8 @@ export interface DetachedJob {
   pollSeconds?: number;
 }
 
-// The wrapper (the job directory's `run` file, argument 1 = the directory) records its pid, runs the script
-// with its output in log, then publishes rc atomically. It is a file, not an `sh -c` argument: systemd-run
-// would expand the `$` signs of a command line (`$$` becomes `$`).
-const WRAPPER =
-  'echo $$ > "$1/pid"; sh "$1/script" > "$1/log" 2>&1; echo $? > "$1/rc.tmp"; mv "$1/rc.tmp" "$1/rc"; sync "$1/rc"';
+/** The host side of jobs: launch, poll and stop (detached-job.sh, beside this file). */
+const JOB_SCRIPT = new URL('./detached-job.sh', import.meta.url);
 
 /** The job's state as one poll sees it: its exit code, running (with progress), or gone. */
 type JobState =
@@ -38,18 +36,8 @@ function jobDir(name: string): string {
 }
 
 function pollCommand(job: DetachedJob): Command {
-  const d = jobDir(job.name);
   const progress = job.progress ? renderCommand(job.progress.command) : 'true';
-  return joinCommands(
-    ';',
-    sh`d=${d}`,
-    raw(
-      `if [ -f "$d/rc" ]; then echo "done $(cat "$d/rc")"; ` +
-        `elif [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then ` +
-        `echo "running $( (${progress}) 2>/dev/null | tail -n 1)"; tail -n 1 "$d/log" 2>/dev/null; ` +
-        `elif [ -d "$d" ]; then echo starting; else echo absent; fi`,
-    ),
-  );
+  return hostScript(JOB_SCRIPT, 'poll', jobDir(job.name), progress);
 }
 
 async function poll(session: HostSession, job: DetachedJob): Promise<JobState | { kind: 'starting' }> {
@@ -66,12 +54,9 @@ async function poll(session: HostSession, job: DetachedJob): Promise<JobState | 
 }
 
 async function start(session: HostSession, job: DetachedJob): Promise<void> {
-  const d = jobDir(job.name);
   const script = `set -e\n${job.commands.map((c) => renderCommand(c)).join('\n')}\n`;
-  const unit = `waptops-job-${job.name}`;
   // systemd-run puts the job in its own unit, outside the SSH session; setsid is the fallback.
-  const run = `${d}/run`;
-  const launch = sh`umask 077; rm -rf ${d}; mkdir -p ${d} && cat > ${`${d}/script`} && printf '%s\\n' ${WRAPPER} > ${run} && if command -v systemd-run >/dev/null 2>&1 && [ -d /run/systemd/system ]; then systemd-run --quiet --collect --unit=${unit} /bin/sh ${run} ${d}; else setsid -f /bin/sh ${run} ${d} </dev/null >/dev/null 2>&1; fi`;
+  const launch = hostScript(JOB_SCRIPT, 'launch', jobDir(job.name), `waptops-job-${job.name}`);
   const r = await session.run({ ...launch, stdin: script }, true);
   if (r.code !== 0) throw new StepError(`cannot start job ${job.name}: ${r.stderr.trim()}`);
 }
@@ -88,19 +73,7 @@ export async function forgetJob(session: HostSession, name: string): Promise<voi
 
 /** Kills every running job whose name starts with `prefix`, its whole process group (systemd and setsid both make the job a group leader), before a rollback undoes what it did. */
 export async function stopJobs(session: HostSession, prefix: string): Promise<void> {
-  await session.run(
-    joinCommands(
-      ';',
-      sh`p=${prefix}`,
-      raw(
-        `for d in ${JOBS_DIR}/"$p"-*; do [ -f "$d/pid" ] || continue; ` +
-          `pid=$(cat "$d/pid"); pkill -TERM -g "$pid"; ` +
-          `n=0; while pgrep -g "$pid" >/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done; ` +
-          `pkill -KILL -g "$pid"; rm -rf "$d"; done; true`,
-      ),
-    ),
-    true,
-  );
+  await session.run(hostScript(JOB_SCRIPT, 'stop', JOBS_DIR, prefix), true);
 }
 
 /**
