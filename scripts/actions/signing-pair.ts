@@ -75,6 +75,18 @@ export const signingPairAction = defineAction({
         failed: `the key ${p.key} is not an RSA key of at least ${MIN_RSA_BITS} bits (${state.bits ?? 'not RSA'})`,
       };
     }
+    if (state.codeSigning === false) {
+      return {
+        changes: [],
+        failed: `the certificate ${p.cert} has no Code Signing extended key usage: WAPT will not sign a package holding setup.py with it, and agents refuse such packages; issue one with extendedKeyUsage = codeSigning (or -e generate=true); nothing was changed`,
+      };
+    }
+    if (state.expired) {
+      return {
+        changes: [],
+        failed: `the certificate ${p.cert} expired on ${state.notAfter}: packages signed with it would not be trusted; nothing was changed`,
+      };
+    }
     if (state.oldSameKey) {
       return {
         changes: [],

@@ -8,7 +8,7 @@ export interface SelfSigned {
   cert: string;
 }
 
-/** What the certificate should be: subject CN, key type, an existing key to reuse, lifetime, SAN. */
+/** What the certificate should be: subject CN, key type, an existing key to reuse, lifetime, SAN, EKU. */
 export interface SelfSignedOptions {
   cn?: string;
   keyType?: 'rsa' | 'ec';
@@ -17,6 +17,8 @@ export interface SelfSignedOptions {
   days?: number;
   /** e.g. `DNS:srvwapt.test,IP:127.0.0.1` */
   san?: string;
+  /** Code Signing in the extended key usage, as a package-signing certificate must have. */
+  codeSigning?: boolean;
 }
 
 /** Makes `<dir>/<name>.key` (unless `key` is given) and `<dir>/<name>.crt`. */
@@ -38,6 +40,7 @@ export function selfSigned(dir: string, name: string, opts: SelfSignedOptions = 
       '-subj',
       `/CN=${opts.cn ?? name}`,
       ...(opts.san ? ['-addext', `subjectAltName=${opts.san}`] : []),
+      ...(opts.codeSigning ? ['-addext', 'extendedKeyUsage=critical,codeSigning'] : []),
       '-out',
       cert,
     ],

@@ -6,6 +6,9 @@ import type { ActionContext } from '../types.js';
 import { normalizeFingerprint, spkiSha256 } from './cert-search.js';
 import { DEFAULT_GENERATED_BITS, defaultSigningCn, ensureSigningPair } from './signing-generate.js';
 
+/** The extended key usage OID of code signing (id-kp-codeSigning). */
+const CODE_SIGNING_OID = '1.3.6.1.5.5.7.3.3';
+
 /** Smallest RSA key accepted for package signing. */
 export const MIN_RSA_BITS = 2048;
 
@@ -28,6 +31,15 @@ export interface SigningPairIdentity {
   subject: string;
   bits?: number;
   matches: boolean;
+  /**
+   * The certificate has Code Signing in its extended key usage: WAPT signs a package holding setup.py only
+   * with such a certificate, and agents refuse such a package signed without it (1.8.2 waptpackage.py:1940,
+   * :2238; waptcrypto.py:1677).
+   */
+  codeSigning: boolean;
+  /** The certificate's notAfter (ISO 8601), and whether it has passed. */
+  notAfter: string;
+  expired: boolean;
   /** Generated in this run: for this host (`here`) or for another host of the run (its name). */
   generated?: 'here' | { forHost: string };
   /** remove_old carries the new certificate's public key (removing it would remove the new one). */
@@ -76,6 +88,9 @@ export async function readSigningPair(
     subject: cert.subject.replace(/\n/g, ', '),
     bits: key.asymmetricKeyDetails?.modulusLength,
     matches: spkiSha256(cert.publicKey) === spkiSha256(createPublicKey(key)),
+    codeSigning: cert.keyUsage?.includes(CODE_SIGNING_OID) ?? false,
+    notAfter: new Date(cert.validTo).toISOString(),
+    expired: Date.parse(cert.validTo) < Date.now(),
   };
 }
 

@@ -12,9 +12,11 @@ import { opensslFingerprint, selfSigned } from '../../helpers/certs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-signing-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const fresh = selfSigned(dir, 'fresh');
-const other = selfSigned(dir, 'other');
-const ec = selfSigned(dir, 'ec', { keyType: 'ec' });
+const fresh = selfSigned(dir, 'fresh', { codeSigning: true });
+const other = selfSigned(dir, 'other', { codeSigning: true });
+const ec = selfSigned(dir, 'ec', { keyType: 'ec', codeSigning: true });
+// A TLS-style certificate: no extended key usage at all.
+const plain = selfSigned(dir, 'plain');
 
 async function pairPlan(cert: string, key: string) {
   return signingPairAction.plan(await readSigningPair(cert, key), { cert, key });
@@ -44,6 +46,17 @@ describe('signing_pair', () => {
       /cannot read the certificate .*none\.crt on the controller \(ENOENT\)/,
     );
     expect((await pairPlan(fresh.cert, fresh.cert)).failed).toMatch(/is not an unencrypted PEM private key/);
+  });
+
+  it('refuses a certificate without Code Signing in its extended key usage (WAPT 1.8.2 waptcrypto.py:1677, waptpackage.py:1940)', async () => {
+    const read = await readSigningPair(plain.cert, plain.key);
+    expect(read).toMatchObject({ matches: true, codeSigning: false, expired: false });
+    expect((await pairPlan(plain.cert, plain.key)).failed).toMatch(
+      /^the certificate .*plain\.crt has no Code Signing extended key usage: WAPT will not sign a package holding setup\.py/,
+    );
+    const signing = await readSigningPair(fresh.cert, fresh.key);
+    expect(signing).toMatchObject({ codeSigning: true, expired: false });
+    expect(Date.parse((signing as { notAfter: string }).notAfter)).toBeGreaterThan(Date.now());
   });
 });
 

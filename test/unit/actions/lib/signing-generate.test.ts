@@ -150,8 +150,8 @@ describe('signing_pair generate=true', () => {
 
 describe('signing_pair remove_old', () => {
   const old = selfSigned(root, 'old-signing');
-  const reissued = selfSigned(root, 'reissued', { key: old.key });
-  const fresh = selfSigned(root, 'fresh-signing');
+  const reissued = selfSigned(root, 'reissued', { key: old.key, codeSigning: true });
+  const fresh = selfSigned(root, 'fresh-signing', { codeSigning: true });
 
   it('accepts an old certificate with another key; refuses one with the new key, and an unreadable one', async () => {
     const ok = await step('h1', { cert: fresh.cert, key: fresh.key, remove_old: old.cert });

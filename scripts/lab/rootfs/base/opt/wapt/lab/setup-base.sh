@@ -16,7 +16,7 @@ ln -sf /opt/wapt/wapt-get.sh /usr/bin/wapt-get
 echo '{"lab_stand_in": true, "service": "waptservice"}' > /opt/wapt/lab/agent-www/index.json
 for name in old new; do
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=wapt-lab-$name" \
-    -keyout /opt/wapt/lab/keys/$name.pem -out /opt/wapt/lab/keys/$name.crt 2>/dev/null
+    -addext "extendedKeyUsage=critical,codeSigning" -keyout /opt/wapt/lab/keys/$name.pem -out /opt/wapt/lab/keys/$name.crt 2>/dev/null
 done
 openssl dhparam -dsaparam -out /etc/ssl/certs/dhparam.pem 2048 2>/dev/null
 python3 /opt/wapt/lab/make-samples.py /opt/wapt/lab/samples
