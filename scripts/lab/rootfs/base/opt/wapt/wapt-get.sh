@@ -1,11 +1,6 @@
-#!/bin/sh
-# LAB STAND-IN for the Linux agent's wapt-get: only `generate-uuid` is implemented (it writes [global] uuid).
-set -eu
-INI=/opt/wapt/wapt-get.ini
-case "${1:-}" in
-  generate-uuid)
-    if grep -Eiq '^use_fqdn_as_uuid *= *(1|true)' "$INI"; then uuid=$(hostname -f); else uuid=$(cat /proc/sys/kernel/random/uuid); fi
-    if grep -q '^uuid *=' "$INI"; then sed -i "s/^uuid *=.*/uuid = $uuid/" "$INI"; else sed -i "/^\[global\]/a uuid = $uuid" "$INI"; fi
-    echo "uuid: $uuid" ;;
-  *) echo "wapt-get (lab stand-in): only 'generate-uuid' exists here" >&2; exit 2 ;;
-esac
+#!/bin/bash
+# LAB STAND-IN for WAPT 1.8.2's /opt/wapt/wapt-get.sh (repository root file of the same name): runs
+# wapt-get.py with WAPT's python, $@ unquoted as the original does.
+WAPT_HOME=/opt/wapt/
+# shellcheck disable=SC2068
+NCURSES_NO_UTF8_ACS=1 PYTHONHOME="${WAPT_HOME}" PYTHONPATH="${WAPT_HOME}" "${WAPT_HOME}/bin/python" "${WAPT_HOME}"/wapt-get.py $@

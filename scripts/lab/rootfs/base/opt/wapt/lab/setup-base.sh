@@ -1,6 +1,6 @@
 #!/bin/sh
 # Lab base image step (run in a chroot once per cached root filesystem): drops the shared SSH host keys,
-# links the WAPT stand-ins, makes the lab "old"/"new" signing keys, a dhparam, and the signed sample packages.
+# links the WAPT stand-ins (and /opt/wapt/bin/python, the stand-in of WAPT's python), makes the lab "old"/"new" signing keys, a dhparam, and the signed sample packages.
 set -eu
 rm -f /etc/ssh/ssh_host_*
 systemctl disable --quiet nginx ssh >/dev/null 2>&1 || true
@@ -10,7 +10,6 @@ systemctl mask --quiet systemd-remount-fs.service
 # The fstab generator skips device entries in a container (read-only /sys): this unit mounts them at boot.
 systemctl enable --quiet waptops-lab-fstab.service
 mkdir -p /opt/wapt/bin /opt/wapt/lab/keys /opt/wapt/lab/agent-www /opt/wapt/ssl
-ln -sf /usr/bin/python3 /opt/wapt/bin/python
 ln -sf /opt/wapt/waptserver/scripts/postconf.sh /usr/bin/wapt-serverpostconf
 ln -sf /opt/wapt/wapt-get.sh /usr/bin/wapt-get
 echo '{"lab_stand_in": true, "service": "waptservice"}' > /opt/wapt/lab/agent-www/index.json
@@ -19,5 +18,4 @@ for name in old new; do
     -addext "extendedKeyUsage=critical,codeSigning" -keyout /opt/wapt/lab/keys/$name.pem -out /opt/wapt/lab/keys/$name.crt 2>/dev/null
 done
 openssl dhparam -dsaparam -out /etc/ssl/certs/dhparam.pem 2048 2>/dev/null
-python3 /opt/wapt/lab/make-samples.py /opt/wapt/lab/samples
-wapt-signpackages -c /opt/wapt/lab/keys/old.crt -k /opt/wapt/lab/keys/old.pem /opt/wapt/lab/samples/wapt/*.wapt >/dev/null
+python3 /opt/wapt/lab/make-samples.py /opt/wapt/lab/samples /opt/wapt/lab/keys/old.crt /opt/wapt/lab/keys/old.pem

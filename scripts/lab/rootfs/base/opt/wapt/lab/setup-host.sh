@@ -44,12 +44,12 @@ mkdir -p "$WWW/wapt" "$WWW/wapt-host" "$WWW/waptwua"
 cp -a /opt/wapt/lab/samples/wapt/. "$WWW/wapt/"
 cp -a /opt/wapt/lab/samples/waptwua/. "$WWW/waptwua/"
 ln "$WWW/waptwua/windows10.0-kb5034441-x64.cab" "$WWW/waptwua/windows10.0-kb5034441-x64-hardlink.cab"
-ln "$WWW/wapt/lab-tools_1.0-1_all.wapt" "$WWW/wapt-host/$FQDN.wapt"
+python3 /opt/wapt/lab/make-host-package.py "$FQDN" "$WWW/wapt-host/$FQDN.wapt" /opt/wapt/lab/keys/old.crt /opt/wapt/lab/keys/old.pem
 chown -R wapt:"$WEB_GROUP" "$WWW/wapt" "$WWW/wapt-host" "$WWW/waptwua"
 find "$WWW/wapt" "$WWW/wapt-host" "$WWW/waptwua" -type d -exec chmod 750 {} + -o -type f -exec chmod 640 {} +
 setfacl -m u:ops:r "$WWW/wapt/lab-office_16.0-3_all.wapt"
 setfattr -n user.wapt.origin -v lab-sample "$WWW/wapt/lab-browser_120.0-1_all.wapt"
-runuser -u wapt -- /usr/bin/wapt-scanpackages "$WWW/wapt" >/dev/null 2>&1
+/usr/bin/wapt-scanpackages "$WWW/wapt" >/dev/null 2>&1
 # What else a faithful copy of $WWW must keep (issue 4), beside wapt/ so package scans do not see it: an ACL
 # for the web server user, a default ACL, a setgid directory, a symlink owned by wapt, an empty directory,
 # names with spaces, an xattr, and files owned by wapt with modes 600, 644 and 750.
@@ -85,6 +85,7 @@ chown wapt:wapt /opt/wapt/conf/waptserver.ini && chmod 640 /opt/wapt/conf/waptse
 openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=$FQDN" \
   -keyout /opt/wapt/waptserver/ssl/key.pem -out /opt/wapt/waptserver/ssl/cert.pem 2>/dev/null
 chown root:"$WEB_GROUP" /opt/wapt/waptserver/ssl/*.pem && chmod 440 /opt/wapt/waptserver/ssl/*.pem
+printf '# lab stand-in for the PostgreSQL configuration file postconf edits\nmax_connections = 100\n' > /opt/wapt/lab/postgresql.conf
 touch /var/log/waptserver.log && chown wapt:wapt /var/log/waptserver.log
 
 # Agent: wapt-get.ini [global], trusted signing certificate, waptservice.
