@@ -13,7 +13,7 @@ export $(RUNBOOK_VARS)
 
 .PHONY: help deps lab-deps shellcheck build lint typecheck schemas schemas-check test test-unit test-lab bench \
 	lab-up lab-down lab-status demo health restart-nginx check-443 reset-password postconf \
-	regenerate-cert upload-package remove-stolen-cert fix-duplicate-uuid rotate-signing-key lint-repo doctor \
+	regenerate-cert upload-package remove-stolen-cert fix-duplicate-uuid deploy-signing-cert rotate-signing-key lint-repo doctor \
 	migrate-repo migrate-repo-finalize
 
 help:
@@ -24,7 +24,7 @@ help:
 	@echo 'make migrate-repo HOST=deb1 DEVICE=/dev/sdb1 [ARGS=--check]   move the repository to a partition'
 	@echo 'make migrate-repo-finalize HOST=deb1   remove the original kept by migrate-repo'
 	@echo 'Runbooks: restart-nginx check-443 reset-password postconf regenerate-cert upload-package'
-	@echo '          remove-stolen-cert fix-duplicate-uuid rotate-signing-key lint-repo (see README)'
+	@echo '          remove-stolen-cert fix-duplicate-uuid deploy-signing-cert rotate-signing-key lint-repo (see README)'
 	@echo 'make lab-up | lab-down | lab-status'
 	@echo 'make bench                     speed figures'
 	@echo 'Any runbook target takes ARGS, e.g. ARGS="--check --json out.json".'
@@ -137,8 +137,11 @@ remove-stolen-cert: build
 fix-duplicate-uuid: build
 	$(call runbook,fix-duplicate-uuid,$${HOSTS:+--limit "$$HOSTS"})
 
+deploy-signing-cert: build
+	$(call runbook,deploy-signing-cert,$${CERT:+-e "cert=$$CERT"})
+
 rotate-signing-key: build
-	$(call runbook,rotate-signing-key,$${CERT:+-e "cert=$$CERT"} $${KEY:+-e "key=$$KEY"})
+	$(call runbook,rotate-signing-key,$${CERT:+-e "cert=$$CERT"} $${KEY:+-e "key=$$KEY"} $${AGENTS_READY:+-e "agents_ready=$$AGENTS_READY"})
 
 lint-repo: build
 	$(call runbook,lint-repo)

@@ -52,15 +52,11 @@ export const scriptAction = defineAction({
   plan(state, p) {
     const name = path.basename(p.file, '.sh');
     const args = p.args ?? [];
+    const label = `${path.basename(p.file)} ${displayCommand(argv(...args))}`;
     const cmd = withOptionalStdin(
-      argv('sh', '-c', state.text, name, ...args),
+      { ...argv('sh', '-c', state.text, name, ...args), label },
       p.stdin as string | Secret | undefined,
     );
-    return planRun(
-      state,
-      p.creates,
-      `run ${shorten(`${path.basename(p.file)} ${displayCommand(argv(...args))}`)}`,
-      cmd,
-    );
+    return planRun(state, p.creates, `run ${shorten(label)}`, cmd);
   },
 });

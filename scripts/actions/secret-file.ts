@@ -12,6 +12,9 @@ const secretFileSchema = Type.Object(
     src: Type.String({ minLength: 1, description: 'A secret file ON THE CONTROLLER (e.g. a private key)' }),
     dest: Type.String({ pattern: '^/.*[^/]$', description: 'Where it goes on the host (e.g. on tmpfs)' }),
     mode: Type.Optional(modeSchema),
+    owner: Type.Optional(
+      Type.String({ minLength: 1, description: 'Owner of the file (e.g. the user a tool reads it as)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -37,7 +40,11 @@ export const secretFileAction = defineAction({
   plan(state, p): Plan {
     if (state.error !== undefined) return { changes: [], failed: state.error };
     const mode = p.mode ?? '0600';
-    const write = sh`umask 077; set -e; t=$(mktemp ${`${p.dest}.XXXXXX`}); trap 'rm -f -- "$t"' EXIT; cat > "$t"; chmod ${mode} -- "$t"; mv -f -- "$t" ${p.dest}; trap - EXIT`;
+    // The owner is set before the move, so the file never exists at dest with another owner.
+    const write =
+      p.owner === undefined
+        ? sh`umask 077; set -e; t=$(mktemp ${`${p.dest}.XXXXXX`}); trap 'rm -f -- "$t"' EXIT; cat > "$t"; chmod ${mode} -- "$t"; mv -f -- "$t" ${p.dest}; trap - EXIT`
+        : sh`umask 077; set -e; t=$(mktemp ${`${p.dest}.XXXXXX`}); trap 'rm -f -- "$t"' EXIT; cat > "$t"; chmod ${mode} -- "$t"; chown ${p.owner} -- "$t"; mv -f -- "$t" ${p.dest}; trap - EXIT`;
     return {
       changes: [
         {

@@ -8,6 +8,8 @@ export type CommandPart = { kind: 'literal'; text: string } | { kind: 'arg'; tex
 export interface Command {
   parts: CommandPart[];
   stdin?: string | Buffer | Secret;
+  /** What people see in place of the text (e.g. a script's file name and arguments, not its whole body). */
+  label?: string;
 }
 
 /** Quotes a string for POSIX sh with single quotes (works in dash, not only bash). */
@@ -71,7 +73,7 @@ export function renderCommand(c: Command): string {
 
 /** The text to show a person: the same as executed, stdin summarised, secrets masked. */
 export function displayCommand(c: Command): string {
-  const text = renderCommand(c);
+  const text = c.label ?? renderCommand(c);
   if (c.stdin === undefined) return text;
   if (isSecret(c.stdin)) return `${text} <<< ***`;
   return `${text} <<< (${Buffer.byteLength(c.stdin)} bytes)`;

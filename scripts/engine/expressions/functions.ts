@@ -45,6 +45,11 @@ export const expressionFunctions: Record<string, Fn> = {
       throw new ExpressionError(`length() needs a string, an array or an object, got ${kind(v)}`);
     },
   },
+  // The last part of a path (a file name), as basename(1) prints it without a suffix.
+  basename: {
+    arity: [1, 1],
+    call: ([v]) => needString('basename', v).replace(/\/+$/, '').replace(/^.*\//, ''),
+  },
   default: { arity: [2, 2], call: ([v, fallback]) => (v === undefined || v === null ? fallback : v) },
   // JSON text (e.g. an http step's body) as data; null when it is missing or not JSON.
   fromJson: {

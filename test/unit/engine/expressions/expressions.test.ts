@@ -40,6 +40,8 @@ describe('evaluation', () => {
     ["contains('nginx.service', 'nginx')", true],
     ["startsWith(host.name, 'srv') && endsWith(host.name, 'wapt')", true],
     ['length(vars.list) + length(vars.nested) + length(vars.nothing)', 3],
+    ["basename('/srv/keys/new signing.crt')", 'new signing.crt'],
+    ["basename('relative.pem') + basename('/dir/')", 'relative.pemdir'],
     ["default(vars.missing, 'fallback')", 'fallback'],
     ['default(vars.zero, 5)', 0],
     ['steps.port.data.open', true],
