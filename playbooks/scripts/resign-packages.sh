@@ -37,6 +37,7 @@ unsigned() { # packages WAPT cannot read are left alone, named on stderr (agents
     done
   done
 }
+failed() { printf 'failed\t%s\t%s\n' "$1" "$2" | tee -a "$WORK/failed"; }
 sign_one() { # WRAPPER CERT KEY FILE WORK
   dir=${4%/*} name=${4##*/} version=$(field "$4" version)
   ls -1 "$dir" > "$5/before"
@@ -49,9 +50,9 @@ sign_one() { # WRAPPER CERT KEY FILE WORK
     done
   fi
   why=$(grep -E '^(Error|ERROR|WARNING)' "$5/out" | head -n 1)
-  if [ "$rc" -ne 0 ] || [ ! -e "$4" ]; then printf 'failed\t%s\t%s\n' "$4" "${why:-exit $rc}"; return 1; fi
-  if [ "$(field "$4" version)" != "$version" ]; then printf 'failed\t%s\tversion changed from %s\n' "$4" "$version"; return 1; fi
-  if [ "$(fingerprint "$4")" != "$FP" ]; then printf 'failed\t%s\tstill not signed by the new certificate\n' "$4"; return 1; fi
+  if [ "$rc" -ne 0 ] || [ ! -e "$4" ]; then failed "$4" "${why:-exit $rc}"; return 1; fi
+  if [ "$(field "$4" version)" != "$version" ]; then failed "$4" "version changed from $version"; return 1; fi
+  if [ "$(fingerprint "$4")" != "$FP" ]; then failed "$4" 'still not signed by the new certificate'; return 1; fi
   printf 'resigned\t%s\n' "$4"
 }
 packages_disagree() { # FOLDER: Packages against the files (host packages are never listed)
@@ -83,7 +84,7 @@ case ${1:-} in
     while IFS= read -r f; do plain "$f"; done < "$WORK/todo"
     failed=0
     while IFS= read -r f; do sign_one "$wrapper" "$cert" "$key" "$f" "$WORK" || failed=1; done < "$WORK/todo"
-    [ "$failed" -eq 0 ] || { echo "wapt-signpackages said:" >&2; cat "$WORK/log" >&2; exit 1; }
+    [ "$failed" -eq 0 ] || { echo "wapt-signpackages said:" >&2; cat "$WORK/log" "$WORK/failed" >&2; exit 1; }
     ;;
   verify)
     shift; FP=$1; shift

@@ -1,78 +1,66 @@
-// Lab: rotate-signing-key on deb1 and rhel1 - wrong key, --check, run (leftover key removed), re-run, a signing failure;
-// a pair generated on the controller (generate=true), and the old certificate quarantined (remove_old).
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Lab: rotate-signing-key on deb1 and rhel1, against the stand-ins of WAPT 1.8.2's wapt-signpackages and
+// wapt-scanpackages (wapt-signpackages.py:55-176, waptpackage.py:1430-1468 canonical names, :3201-3339 Packages;
+// the /usr/bin wrappers run them as user wapt through sudo). The guide's order: the agents first
+// (deploy-signing-cert), then the re-signing; the key readable by user wapt only while it is needed.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
+import { resetLab } from '../../scripts/lab/reset.js';
 import { type LabRun, labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
-import { repoOf, repoSnapshot } from '../helpers/lab/repository.js';
+import { repoOf } from '../helpers/lab/repository.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const SSL = '/opt/wapt/ssl';
-const KEY_TMP = '/dev/shm/waptops-signing.key';
+const KEY_DIR = '/dev/shm/waptops-signing';
 const CERT_NAME = 'waptops-test-new.crt';
-const OLD_NAME = 'wapt-lab-old.crt';
-const QUARANTINE = '/opt/wapt/ssl.quarantine';
-const OLD_STEP = 'quarantine the old certificate (only with remove_old)';
-const RESTART = 'restart waptservice (it reads the certificates at start)';
-const DEPLOY = 'deploy the new certificate';
-const BACKUP = '/root/.waptops-test-rotate';
 const PAIR = 'the new key matches the new certificate (read on the controller)';
-const SIGN = 're-sign the packages with wapt-signpackages -i';
+const GATE = "the agents trust the new certificate first (the guide's order)";
+const SIGN = 're-sign the packages with wapt-signpackages --if-needed (no -i, versions kept)';
 const LEFTOVER = 'remove a signing key left by an interrupted run';
-const REMOVE_KEY = 'remove the signing key';
+const RESCAN_AFTER_FAILURE = 'rebuild Packages (some packages may have been re-signed)';
+const BOM_PACKAGE = 'lab-bom-control_1.0-1_all.wapt';
 const tmp = labTempDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** The lab's signing pairs (the same on both hosts: made in the base image), copied to the controller. */
+/** The lab's signing pairs (made in the base image, the same on both hosts), copied to the controller. */
 async function labKeys(): Promise<{ cert: string; key: string; oldKey: string }> {
-  const files = { cert: 'new.crt', key: 'new.pem', oldKey: 'old.pem' };
   const local = {
     cert: path.join(tmp, CERT_NAME),
     key: path.join(tmp, 'new.pem'),
     oldKey: path.join(tmp, 'old.pem'),
   };
-  for (const [k, name] of Object.entries(files) as [keyof typeof files, string][]) {
-    writeFileSync(local[k], await runInHost('deb1', `cat /opt/wapt/lab/keys/${name}`), { mode: 0o600 });
-  }
+  writeFileSync(local.cert, await runInHost('deb1', 'cat /opt/wapt/lab/keys/new.crt'));
+  writeFileSync(local.key, await runInHost('deb1', 'cat /opt/wapt/lab/keys/new.pem'), { mode: 0o600 });
+  writeFileSync(local.oldKey, await runInHost('deb1', 'cat /opt/wapt/lab/keys/old.pem'), { mode: 0o600 });
   return local;
 }
 
-/** What must not change by accident: the repository byte for byte, the trusted certificates, /dev/shm. */
-async function hostState(host: string): Promise<string> {
-  const rest = await runInHost(host, `cd ${SSL} && sha256sum -- *; ls -lA /dev/shm | tail -n +2`);
-  return (await repoSnapshot(host)) + rest;
-}
-
-/** SHA-256 of each package's WAPT/certificate.crt, by file name. */
-async function signers(host: string): Promise<string> {
-  return runInHost(
+/** Per package of wapt/ and wapt-host/: file name, version, owner, group, mode, ACL, and its signer's SHA-256. */
+async function packages(host: string): Promise<string[]> {
+  const out = await runInHost(
     host,
-    `cd ${repoOf(host)} && for f in *.wapt; do printf '%s %s\\n' "$f" "$(unzip -p "$f" WAPT/certificate.crt | sha256sum | cut -c1-64)"; done`,
+    `for f in ${repoOf(host)}/*.wapt ${repoOf(host)}-host/*.wapt; do
+       v=$(unzip -p "$f" WAPT/control | sed -n 's/^version *: *//p' | head -n 1)
+       s=$(unzip -p "$f" WAPT/certificate.crt | openssl x509 -outform DER | sha256sum | cut -c1-64)
+       printf '%s %s %s %s\\n' "$f" "$v" "$(stat -c '%U:%G:%a' "$f")" "$(getfacl -cp "$f" 2>/dev/null | grep -c '^user:[a-z]')" ; echo "$s"
+     done | paste -d ' ' - -`,
   );
+  return out.split('\n').filter(Boolean);
 }
 
-/** Hard links to the repository's files (wapt-signpackages and wapt-scanpackages replace them, never write in place). */
-async function backUp(): Promise<void> {
-  for (const host of HOSTS)
-    await runInHost(host, `rm -rf ${BACKUP} && mkdir -m 700 ${BACKUP} && ln -- ${repoOf(host)}/* ${BACKUP}/`);
+/** Everything but the signatures: what must never change (names, versions, owners, modes, ACLs). */
+function identities(list: string[]): string[] {
+  return list.map((line) => line.split(' ').slice(0, 4).join(' '));
 }
 
-/** Puts the original inodes back (old signatures, hard links, ACL, xattr), removes the new certificate and any key, puts a quarantined old certificate back. */
-async function restore(): Promise<void> {
-  for (const host of HOSTS) {
-    const repo = repoOf(host);
-    await runInHost(
-      host,
-      `rm -f ${repo}/000-broken.wapt ${repo}/*.wapt.tmp ${KEY_TMP}; for f in ${BACKUP}/*; do if [ "$f" -ef "${repo}/\${f##*/}" ]; then rm -f -- "$f"; else mv -f -- "$f" ${repo}/; fi; done; rmdir ${BACKUP} || exit 1; for f in ${QUARANTINE}/*/${OLD_NAME}; do [ -e "$f" ] || continue; mv -- "$f" ${SSL}/ && rmdir -- "\${f%/*}" || exit 1; done; [ ! -d ${QUARANTINE} ] || rmdir ${QUARANTINE} || exit 1; if [ -e ${SSL}/${CERT_NAME} ]; then rm -f ${SSL}/${CERT_NAME}; systemctl restart waptservice; fi`,
-    );
-  }
-}
-
-/** SHA-256 of a file on the controller, as the signers listing shows it. */
-function sha256Of(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+/** What a refused or --check run must leave as it is: the packages, Packages, the trusted certificates, /dev/shm. */
+async function hostState(host: string): Promise<string> {
+  const rest = await runInHost(
+    host,
+    `sha256sum ${repoOf(host)}/Packages; cd ${SSL} && sha256sum -- *; ls -lA /dev/shm | tail -n +2`,
+  );
+  return (await packages(host)).join('\n') + rest;
 }
 
 /** Fails when any 40-character run of the key's base64 body appears in the text. */
@@ -86,138 +74,129 @@ function rotate(params: Record<string, string>, check = false): Promise<LabRun> 
   return runOnLab(tmp, 'rotate-signing-key', { limit: HOSTS.join(','), check, params });
 }
 
+/** SHA-256 of the DER form of a PEM certificate on the controller's lab host (WAPT's fingerprint). */
+async function fingerprintOf(host: string, file: string): Promise<string> {
+  return (await runInHost(host, `openssl x509 -in ${file} -outform DER | sha256sum | cut -c1-64`)).trim();
+}
+
 describe('rotate-signing-key on real servers', () => {
-  it('refuses a wrong key; --check changes nothing; a run re-signs all and leaves no key; a re-run changes nothing; a failure leaves no key', async () => {
+  it('refuses a wrong key, and re-signing before the agents trust the new certificate; --check changes nothing', async () => {
     const keys = await labKeys();
-    const original = await Promise.all(HOSTS.map(signers));
-    await backUp();
-    try {
-      const before = await Promise.all(HOSTS.map(hostState));
+    const before = await Promise.all(HOSTS.map(hostState));
 
-      const wrong = await rotate({ cert: keys.cert, key: keys.oldKey });
-      expect(wrong.code).not.toBe(0);
-      for (const host of HOSTS)
-        expect(stepNamed(wrong, host, PAIR).message).toMatch(/does not match the certificate/);
-      expect(await Promise.all(HOSTS.map(hostState))).toEqual(before);
+    const wrong = await rotate({ cert: keys.cert, key: keys.oldKey, agents_ready: 'true' });
+    expect(wrong.code).toBe(2);
+    for (const host of HOSTS)
+      expect(stepNamed(wrong, host, PAIR).message).toMatch(/does not match the certificate/);
 
-      const check = await rotate({ cert: keys.cert, key: keys.key }, true);
-      expect(check.code, check.stdout + check.stderr).toBe(0);
-      for (const host of HOSTS) expect(stepNamed(check, host, SIGN).status).toBe('changed');
-      expect(await Promise.all(HOSTS.map(hostState))).toEqual(before);
+    const early = await rotate({ cert: keys.cert, key: keys.key });
+    expect(early.code).toBe(2);
+    for (const host of HOSTS)
+      expect(stepNamed(early, host, GATE).message).toMatch(/make deploy-signing-cert/);
 
-      // A key left behind by a cut run is removed first.
-      for (const host of HOSTS) await runInHost(host, `echo leftover > ${KEY_TMP}`);
-      const run = await rotate({ cert: keys.cert, key: keys.key });
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/lab-office_16\.0-3_all\.wapt: signed by/);
-      const newCert = (await runInHost('deb1', `sha256sum < /opt/wapt/lab/keys/new.crt`)).slice(0, 64);
-      for (const [i, host] of HOSTS.entries()) {
-        expect(stepNamed(run, host, LEFTOVER).status).toBe('changed');
-        expect(stepNamed(run, host, SIGN).status).toBe('changed');
-        expect(stepNamed(run, host, REMOVE_KEY).status).toBe('changed');
-        const now = await signers(host);
-        expect(now.split('\n').filter(Boolean).length).toBe(
-          (original[i] as string).split('\n').filter(Boolean).length,
-        );
-        for (const line of now.split('\n').filter(Boolean)) expect(line.endsWith(newCert)).toBe(true);
-        expect(await runInHost(host, `ls -A /dev/shm; sha256sum < ${SSL}/${CERT_NAME}`)).toBe(
-          `${newCert}  -\n`,
-        );
-        expect(await runInHost(host, `unzip -l ${repoOf(host)}/Packages`)).toMatch(/ssl\/[0-9a-f]{64}\.crt/);
-      }
-
-      const settled = await Promise.all(HOSTS.map(hostState));
-      const again = await rotate({ cert: keys.cert, key: keys.key });
-      expect(again.code).toBe(0);
-      for (const host of HOSTS) {
-        expect(again.report.hosts[host]?.recap?.changed).toBe(0);
-        expect(stepNamed(again, host, SIGN).status).toBe('skipped');
-      }
-      expect(await Promise.all(HOSTS.map(hostState))).toEqual(settled);
-
-      // Back to the old signatures, plus a broken package that sorts first: wapt-signpackages fails on it.
-      await restore();
-      await backUp();
-      for (const host of HOSTS) await runInHost(host, `echo 'not a zip' > ${repoOf(host)}/000-broken.wapt`);
-      const broken = await Promise.all(HOSTS.map(hostState));
-      const failed = await rotate({ cert: keys.cert, key: keys.key });
-      expect(failed.code).not.toBe(0);
-      for (const host of HOSTS) {
-        expect(stepNamed(failed, host, SIGN).status).toBe('failed');
-        expect(stepNamed(failed, host, REMOVE_KEY, true).status).toBe('changed');
-        expect(await runInHost(host, `ls -A /dev/shm; rm -f ${SSL}/${CERT_NAME}`)).toBe('');
-      }
-      // The new certificate stays trusted after a failure (removed above to compare); the repository is as before.
-      expect(await Promise.all(HOSTS.map(hostState))).toEqual(broken);
-    } finally {
-      await restore();
-    }
-    expect(await Promise.all(HOSTS.map(signers))).toEqual(original);
+    const check = await rotate({ cert: keys.cert, key: keys.key, agents_ready: 'true' }, true);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    for (const host of HOSTS) expect(stepNamed(check, host, SIGN).status).toBe('changed');
+    expect(await Promise.all(HOSTS.map(hostState))).toEqual(before);
   });
 
-  it('generate=true: --check writes nothing; one pair made on the controller signs every package; a re-run changes nothing; remove_old quarantines the old certificate only', async () => {
-    const original = await Promise.all(HOSTS.map(signers));
-    const gen = path.join(tmp, 'generated');
-    mkdirSync(gen);
-    const pair = {
-      cert: path.join(gen, CERT_NAME),
-      key: path.join(gen, 'waptops-test-new.pem'),
-      generate: 'true',
-    };
-    await backUp();
-    try {
-      const before = await Promise.all(HOSTS.map(hostState));
-      const check = await rotate(pair, true);
-      expect(check.code, check.stdout + check.stderr).toBe(0);
-      for (const host of HOSTS) {
-        expect(stepNamed(check, host, PAIR).changes[0]).toMatch(/^would generate an RSA 3072 key /);
-        expect(stepNamed(check, host, DEPLOY).status).toBe('skipped');
-        expect(stepNamed(check, host, SIGN).status).toBe('changed');
-      }
-      expect(await Promise.all(HOSTS.map(hostState))).toEqual(before);
-      expect(() => statSync(pair.key)).toThrow(/ENOENT/);
+  it('the agents first, then every package of wapt/ and wapt-host/ re-signed with its version and file name kept, the key readable by wapt alone and gone after; a re-run changes nothing', async () => {
+    const keys = await labKeys();
+    const deploy = await runOnLab(tmp, 'deploy-signing-cert', {
+      limit: HOSTS.join(','),
+      params: { cert: keys.cert },
+    });
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    for (const host of HOSTS)
+      expect(await runInHost(host, `ls ${SSL}`)).toBe(`wapt-lab-old.crt\n${CERT_NAME}\n`);
+    const deployAgain = await runOnLab(tmp, 'deploy-signing-cert', {
+      limit: HOSTS.join(','),
+      params: { cert: keys.cert },
+    });
+    for (const host of HOSTS) expect(deployAgain.report.hosts[host]?.recap?.changed).toBe(0);
 
-      const run = await rotate(pair);
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-      expect(statSync(pair.key).mode & 0o777).toBe(0o600);
-      // One pair for the run: made while reading the first host's step, reused by the other.
-      expect(HOSTS.map((h) => stepNamed(run, h, PAIR).status).sort()).toEqual(['changed', 'ok']);
-      const generated = sha256Of(pair.cert);
-      for (const host of HOSTS) {
-        for (const line of (await signers(host)).split('\n').filter(Boolean))
-          expect(line.endsWith(generated)).toBe(true);
-        expect(await runInHost(host, `ls ${SSL}; ls -A /dev/shm`)).toBe(`${OLD_NAME}\n${CERT_NAME}\n`);
-        expect(stepNamed(run, host, OLD_STEP).status).toBe('skipped');
-        expect(stepNamed(run, host, RESTART).status).toBe('changed');
-      }
-      expectNoKeyIn(run.stdout + run.stderr + JSON.stringify(run.report), pair.key);
-
-      const settled = await Promise.all(HOSTS.map(hostState));
-      const again = await rotate(pair);
-      expect(again.code).toBe(0);
-      for (const host of HOSTS) expect(again.report.hosts[host]?.recap?.changed).toBe(0);
-      expect(await Promise.all(HOSTS.map(hostState))).toEqual(settled);
-      expect(sha256Of(pair.cert)).toBe(generated);
-
-      const oldCert = path.join(tmp, OLD_NAME);
-      writeFileSync(oldCert, await runInHost('deb1', 'cat /opt/wapt/lab/keys/old.crt'));
-      const removal = await rotate({ ...pair, remove_old: oldCert });
-      expect(removal.code, removal.stdout + removal.stderr).toBe(0);
-      for (const host of HOSTS) {
-        expect(stepNamed(removal, host, OLD_STEP).status).toBe('changed');
-        expect(stepNamed(removal, host, RESTART).status).toBe('changed');
-        expect(await runInHost(host, `ls ${SSL}; cd ${QUARANTINE} && ls */`)).toBe(
-          `${CERT_NAME}\n${OLD_NAME}\n`,
-        );
-      }
-      const removedAgain = await rotate({ ...pair, remove_old: oldCert });
-      for (const host of HOSTS) expect(removedAgain.report.hosts[host]?.recap?.changed).toBe(0);
-    } finally {
-      await restore();
+    const original = await Promise.all(HOSTS.map(packages));
+    for (const host of HOSTS) {
+      // A leftover of a cut run, and a wrapper that records how the key looks to the tool while it runs.
+      await runInHost(
+        host,
+        `mkdir -p ${KEY_DIR} && echo leftover > ${KEY_DIR}/key.pem && cp /usr/bin/wapt-signpackages /root/real-signpackages && cat > /usr/bin/wapt-signpackages <<'EOF'
+#!/bin/bash
+stat -c '%U:%G:%a %n' ${KEY_DIR} ${KEY_DIR}/key.pem >> /root/key-seen
+sudo -u nobody cat ${KEY_DIR}/key.pem >> /root/key-seen 2>&1 && echo 'nobody read the key' >> /root/key-seen
+exec /root/real-signpackages "$@"
+EOF`,
+      );
     }
-    expect(await Promise.all(HOSTS.map(signers))).toEqual(original);
-    expect(await runInHost('deb1', `ls ${SSL}; ls -d ${QUARANTINE} 2>&1 | grep -c 'No such'`)).toBe(
-      `${OLD_NAME}\n1\n`,
-    );
+    const run = await rotate({ cert: keys.cert, key: keys.key, agents_ready: 'true' });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const newFp = await fingerprintOf('deb1', '/opt/wapt/lab/keys/new.crt');
+    for (const [i, host] of HOSTS.entries()) {
+      expect(stepNamed(run, host, LEFTOVER).status).toBe('ok');
+      expect(stepNamed(run, host, SIGN).status).toBe('changed');
+      const now = await packages(host);
+      // The harmful case of -i: every package keeps its version and file name (and owner, mode, ACL).
+      expect(identities(now)).toEqual(identities(original[i] as string[]));
+      for (const line of now) {
+        if (line.includes(BOM_PACKAGE)) expect(line.endsWith(newFp)).toBe(false);
+        else expect(line.endsWith(newFp), line).toBe(true);
+      }
+      expect(run.stdout).toContain(`left alone: ${repoOf(host)}/${BOM_PACKAGE}`);
+      // The key was readable by user wapt only: a private directory root:wapt 750, the file owned by wapt, 400.
+      const seen = await runInHost(
+        host,
+        'cat /root/key-seen; mv /root/real-signpackages /usr/bin/wapt-signpackages',
+      );
+      expect(seen).toMatch(new RegExp(`^root:wapt:750 ${KEY_DIR}\nwapt:root:400 ${KEY_DIR}/key.pem\n`));
+      expect(seen).toContain('Permission denied');
+      expect(seen).not.toContain('nobody read the key');
+      expect(await runInHost(host, 'ls -A /dev/shm')).toBe('');
+      // Packages lists every package with its new md5sum (host packages are never listed: waptpackage.py:3290).
+      const listed = await runInHost(
+        host,
+        `cd ${repoOf(host)} && for f in *.wapt; do m=$(md5sum < "$f" | cut -c1-32); unzip -p Packages Packages | grep -q "^md5sum *: $m" && echo "$f"; done`,
+      );
+      expect(listed.split('\n').filter(Boolean)).toEqual([
+        'lab-audit-register_2.1-0_all.wapt',
+        'lab-browser_120.0-1_all.wapt',
+        'lab-office_16.0-3_all.wapt',
+        'lab-tools_1.0-1_all.wapt',
+      ]);
+    }
+    expectNoKeyIn(run.stdout + run.stderr + JSON.stringify(run.report), keys.key);
+
+    const settled = await Promise.all(HOSTS.map(hostState));
+    const again = await rotate({ cert: keys.cert, key: keys.key, agents_ready: 'true' });
+    expect(again.code).toBe(0);
+    for (const host of HOSTS) {
+      expect(again.report.hosts[host]?.recap?.changed).toBe(0);
+      expect(stepNamed(again, host, SIGN).status).toBe('skipped');
+    }
+    expect(await Promise.all(HOSTS.map(hostState))).toEqual(settled);
+  });
+
+  it('a package the tool cannot write fails the run: the key is removed and Packages lists what was re-signed', async () => {
+    await resetLab();
+    const keys = await labKeys();
+    for (const host of HOSTS)
+      await runInHost(
+        host,
+        `chown root ${repoOf(host)}/lab-office_16.0-3_all.wapt; chmod 644 ${repoOf(host)}/lab-office_16.0-3_all.wapt`,
+      );
+    const failed = await rotate({ cert: keys.cert, key: keys.key, agents_ready: 'true' });
+    expect(failed.code).toBe(2);
+    for (const host of HOSTS) {
+      expect(stepNamed(failed, host, SIGN).status).toBe('failed');
+      expect(stepNamed(failed, host, SIGN).message).toMatch(
+        /lab-office_16\.0-3_all\.wapt.*Permission denied/s,
+      );
+      expect(stepNamed(failed, host, RESCAN_AFTER_FAILURE, true).status).toBe('changed');
+      expect(await runInHost(host, 'ls -A /dev/shm')).toBe('');
+      const tools = `${repoOf(host)}/lab-tools_1.0-1_all.wapt`;
+      const sum = (await runInHost(host, `md5sum < ${tools} | cut -c1-32`)).trim();
+      expect(await runInHost(host, `unzip -p ${repoOf(host)}/Packages Packages`)).toMatch(
+        new RegExp(`md5sum *: ${sum}`),
+      );
+    }
   });
 });

@@ -24,12 +24,12 @@ export function repoSnapshot(host: string): Promise<string> {
   );
 }
 
-/** Removes a package (and any partial upload of it) from the repository and rebuilds Packages as wapt. */
+/** Removes a package (and any partial upload of it) from the repository and rebuilds Packages (the wrapper runs it as user wapt). */
 export async function removePackage(host: string, file: string): Promise<void> {
   const repo = repoOf(host);
   await runInHost(
     host,
-    `rm -f ${repo}/${file} ${repo}/.waptops-upload.*.${file}.part && runuser -u wapt -- wapt-scanpackages ${repo} >/dev/null 2>&1`,
+    `rm -f ${repo}/${file} ${repo}/.waptops-upload.*.${file}.part && wapt-scanpackages ${repo} >/dev/null 2>&1`,
   );
 }
 
