@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# LAB STAND-IN for WAPT 1.8.2 /opt/wapt/wapt-scanpackages.py (options at :58-69, :97-118): rebuilds Packages,
+# LAB STAND-IN for WAPT 1.8.2 /opt/wapt/wapt-scanpackages.py (options at :56-67, :86-110): rebuilds Packages,
 # logs at warning level on stderr only, exits 0 even when packages were dropped, 1 when the folder is missing.
 import optparse
 import os

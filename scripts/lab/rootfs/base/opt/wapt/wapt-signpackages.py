@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# LAB STAND-IN for WAPT 1.8.2 /opt/wapt/wapt-signpackages.py (its options at :55-66, its loop at :117-176):
+# LAB STAND-IN for WAPT 1.8.2 /opt/wapt/wapt-signpackages.py (its options at :53-65, its loop at :117-190):
 # re-signs packages, renames a file whose name is not canonical, prints Processing/Renaming/Done, exits 1 on
 # any package error. Run through the /usr/bin/wapt-signpackages wrapper, so as user wapt.
 import glob
