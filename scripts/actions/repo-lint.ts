@@ -3,7 +3,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { StepError } from '../core/errors.js';
 import { hostScript } from '../transport/host-script.js';
-import { controlFindings, type Finding, signerFindings } from './lib/repo-findings.js';
+import { controlFindings, type Finding, type PackageScan, signerFindings } from './lib/repo-findings.js';
 import {
   certificatesOf,
   certsDirLabel,
@@ -36,25 +36,10 @@ const repoLintSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** How a package's zip looked: readable with a WAPT/control, without one, or not a zip. */
-export type ZipVerdict = 'ok' | 'nocontrol' | 'notzip';
-
-/** Which register call setup.py makes inside audit(), if any. */
-export type AuditCall = 'ok' | 'register' | 'register_computer';
-
-/** One package as the remote scan saw it: WAPT/control's bytes and its certificate chain's key, in hex. */
-export interface ScannedPackage {
-  file: string;
-  zip: ZipVerdict;
-  audit: AuditCall;
-  control: string | null;
-  chain: string | null;
-}
-
 /** What `repo_lint` read: the packages, their certificate chains (hex by key), the trusted files, when. */
 export interface RepoLintState {
   repoExists: boolean;
-  packages: ScannedPackage[];
+  packages: PackageScan[];
   chains: Record<string, string>;
   trusted: TrustedListing;
   /** ISO time of the read: certificates are dated against it. */
@@ -84,8 +69,8 @@ export function parseScan(stdout: string): Pick<RepoLintState, 'repoExists' | 'p
     )
       scan.packages.push({
         file: f[0] as string,
-        zip: f[1] as ZipVerdict,
-        audit: f[2] as AuditCall,
+        zip: f[1] as PackageScan['zip'],
+        audit: f[2] as PackageScan['audit'],
         control: f[3] === '-' ? null : (f[3] as string),
         chain: f[4] === '-' ? null : (f[4] as string),
       });

@@ -11,7 +11,7 @@ export interface Finding {
   fix: string;
 }
 
-/** The part of a scanned package these findings read. */
+/** One package as the repository scan saw it: zip state, register call in audit(), WAPT/control and chain key (hex). */
 export interface PackageScan {
   file: string;
   zip: 'ok' | 'nocontrol' | 'notzip';
