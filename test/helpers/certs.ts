@@ -1,5 +1,6 @@
 // Keys and self-signed certificates made with the real openssl, for tests.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Paths of a key and its self-signed certificate. */
@@ -55,4 +56,82 @@ export function opensslFingerprint(cert: string): string {
     encoding: 'utf8',
   });
   return (out.split('=')[1] ?? '').trim().replace(/:/g, '').toLowerCase();
+}
+
+/** What an issued certificate should be: CN, lifetime (negative: already expired), CA, Code Signing. */
+export interface IssuedOptions {
+  cn?: string;
+  days?: number;
+  ca?: boolean;
+  codeSigning?: boolean;
+}
+
+/** Makes `<dir>/<name>.key` and `<dir>/<name>.crt` issued (signed) by `issuer`'s key and certificate. */
+export function issuedBy(
+  dir: string,
+  name: string,
+  issuer: SelfSigned,
+  opts: IssuedOptions = {},
+): SelfSigned {
+  const key = join(dir, `${name}.key`);
+  const cert = join(dir, `${name}.crt`);
+  const csr = join(dir, `${name}.csr`);
+  const ext = join(dir, `${name}.ext`);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-subj',
+      `/CN=${opts.cn ?? name}`,
+      '-out',
+      csr,
+    ],
+    { stdio: 'ignore' },
+  );
+  const lines = [
+    `basicConstraints=critical,CA:${opts.ca ? 'TRUE' : 'FALSE'}`,
+    'subjectKeyIdentifier=hash',
+    'authorityKeyIdentifier=keyid',
+    ...(opts.codeSigning ? ['extendedKeyUsage=critical,codeSigning'] : []),
+  ];
+  writeFileSync(ext, `${lines.join('\n')}\n`);
+  execFileSync(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      issuer.cert,
+      '-CAkey',
+      issuer.key,
+      '-days',
+      String(opts.days ?? 30),
+      '-extfile',
+      ext,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { key, cert };
+}
+
+/** Re-signs a self-signed certificate with its own key and new dates (`days` < 0: already expired), in place. */
+export function redated(pair: SelfSigned, days: number): SelfSigned {
+  execFileSync(
+    'openssl',
+    ['x509', '-in', pair.cert, '-signkey', pair.key, '-days', String(days), '-out', pair.cert],
+    {
+      stdio: 'ignore',
+    },
+  );
+  return pair;
 }

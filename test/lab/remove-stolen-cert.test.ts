@@ -165,3 +165,137 @@ describe('remove-stolen-cert on real agents', () => {
     expect(await Promise.all(HOSTS.map(agentState))).toEqual(before);
   });
 });
+
+/** A folder's files with owner, mode and sum, the quarantine's files, waptservice's run: what a run may change. */
+function folderState(host: string, dir: string): Promise<string> {
+  return runInHost(
+    host,
+    `cd ${dir} && for f in *; do [ -f "$f" ] && echo "$f $(stat -c '%U:%G %a' "$f") $(sha256sum < "$f")"; done; find ${QUARANTINE} -type f 2>/dev/null | sort; systemctl show -p InvocationID waptservice`,
+  );
+}
+
+const pemOf = (file: string) => readFileSync(file, 'utf8');
+
+// These tests restart waptservice often: its start limit is cleared so the next restart is the runbook's own.
+const START = 'systemctl reset-failed waptservice; systemctl start waptservice';
+
+/** Writes text to a host file with an owner and mode. */
+async function plant(
+  host: string,
+  path: string,
+  text: string,
+  owner = 'root:root',
+  mode = '644',
+): Promise<void> {
+  const b64 = Buffer.from(text).toString('base64');
+  await runInHost(
+    host,
+    `mkdir -p "$(dirname ${path})" && printf %s '${b64}' | base64 -d > ${path} && chown ${owner} ${path} && chmod ${mode} ${path}`,
+  );
+}
+
+describe('remove-stolen-cert reads the certificates as WAPT 1.8.2 loads them (waptcrypto.py:268, common.py:2943-2946)', () => {
+  const other = selfSigned(tmp, 'other', { cn: 'waptops-test-other' });
+  const fingerprint = execFileSync(
+    'openssl',
+    ['x509', '-in', stolenCert, '-noout', '-fingerprint', '-sha256'],
+    {
+      encoding: 'utf8',
+    },
+  ).split('=')[1] as string;
+
+  it('a stolen certificate in a .pem goes to quarantine like a .crt', async () => {
+    try {
+      for (const host of HOSTS) await runInHost(host, START);
+      for (const host of HOSTS) await plant(host, `${SSL}/waptops-test-stolen.pem`, pemOf(stolenCert));
+      const run = await removeStolenCert({ fingerprint: fingerprint.trim() });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      for (const host of HOSTS) {
+        expect(removedFiles(run, host)).toEqual(['waptops-test-stolen.pem']);
+        expect(stepNamed(run, host, STEP).changes).toEqual([
+          expect.stringMatching(
+            /^quarantine \/opt\/wapt\/ssl\/waptops-test-stolen\.pem in \/opt\/wapt\/ssl\.quarantine\/\d+T\d+Z\/: its only certificate #1 \(CN=waptops-test-stolen, sha256 [0-9a-f]{16}…, same fingerprint\)$/,
+          ),
+        ]);
+        expect(await ssl(host)).not.toContain('waptops-test-stolen.pem');
+        expect(await runInHost(host, `ls ${QUARANTINE}/*/`)).toContain('waptops-test-stolen.pem');
+      }
+    } finally {
+      for (const host of HOSTS) await runInHost(host, `rm -rf ${QUARANTINE} ${SSL}/waptops-test-*`);
+    }
+  });
+
+  it('a bundle holding the stolen certificate second is rewritten without it (same owner and mode), the original quarantined; --check and a second run change nothing', async () => {
+    const bundle = `${SSL}/waptops-test-bundle.pem`;
+    try {
+      for (const host of HOSTS)
+        await plant(host, bundle, pemOf(other.cert) + pemOf(stolenCert), 'root:wapt', '640');
+      const before = await Promise.all(HOSTS.map((h) => folderState(h, SSL)));
+      const check = await removeStolenCert({ cert: stolenCert }, true);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      for (const host of HOSTS)
+        expect(stepNamed(check, host, STEP).changes).toEqual([
+          expect.stringMatching(
+            /^rewrite \/opt\/wapt\/ssl\/waptops-test-bundle\.pem without certificate #2 \(CN=waptops-test-stolen, sha256 [0-9a-f]{16}…, same fingerprint\), keeping its 1 other\(s\); the original goes to /,
+          ),
+        ]);
+      expect(await Promise.all(HOSTS.map((h) => folderState(h, SSL)))).toEqual(before);
+
+      const run = await removeStolenCert({ cert: stolenCert });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      for (const host of HOSTS) {
+        expect(stepNamed(run, host, RESTART).status).toBe('changed');
+        expect(await runInHost(host, `cat ${bundle}`)).toBe(pemOf(other.cert));
+        expect(await runInHost(host, `stat -c '%U:%G %a' ${bundle}`)).toBe('root:wapt 640\n');
+        expect(await runInHost(host, `cat ${QUARANTINE}/*/waptops-test-bundle.pem`)).toBe(
+          pemOf(other.cert) + pemOf(stolenCert),
+        );
+      }
+      const settled = await Promise.all(HOSTS.map((h) => folderState(h, SSL)));
+      const again = await removeStolenCert({ cert: stolenCert });
+      expect(again.code).toBe(0);
+      for (const host of HOSTS) {
+        expect(again.report.hosts[host]?.recap?.changed).toBe(0);
+        expect(stepNamed(again, host, RESTART).status).toBe('skipped');
+      }
+      expect(await Promise.all(HOSTS.map((h) => folderState(h, SSL)))).toEqual(settled);
+    } finally {
+      for (const host of HOSTS) await runInHost(host, `rm -rf ${QUARANTINE} ${SSL}/waptops-test-*; ${START}`);
+    }
+  });
+
+  it('looks in public_certs_dir of wapt-get.ini when it names one, not in /opt/wapt/ssl', async () => {
+    const ini = '/opt/wapt/wapt-get.ini';
+    const inis = await Promise.all(HOSTS.map((h) => runInHost(h, `cat ${ini}`)));
+    try {
+      for (const [i, host] of HOSTS.entries()) {
+        await plant(
+          host,
+          ini,
+          (inis[i] as string).replace('[global]\n', '[global]\npublic_certs_dir = /srv/waptops-agent-ssl\n'),
+        );
+        await plant(host, '/srv/waptops-agent-ssl/waptops-test-stolen.crt', pemOf(stolenCert));
+        await plant(host, `${SSL}/waptops-test-stolen.crt`, pemOf(stolenCert));
+      }
+      const run = await removeStolenCert({ key: stolenKey });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      for (const host of HOSTS) {
+        expect(stepNamed(run, host, STEP).data).toMatchObject({
+          dir: '/srv/waptops-agent-ssl',
+          dir_from: 'ini',
+        });
+        expect(removedFiles(run, host)).toEqual(['waptops-test-stolen.crt']);
+        expect(await runInHost(host, 'ls /srv/waptops-agent-ssl')).toBe('');
+        expect(await ssl(host)).toContain('waptops-test-stolen.crt');
+      }
+    } finally {
+      for (const [i, host] of HOSTS.entries()) {
+        await plant(host, ini, inis[i] as string);
+        await runInHost(
+          host,
+          `rm -rf ${QUARANTINE} /srv/waptops-agent-ssl ${SSL}/waptops-test-*; systemctl start waptservice`,
+        );
+      }
+    }
+  });
+});
