@@ -1,5 +1,6 @@
-// Lab: `waptops doctor` on deb1 and rhel1 - healthy, then each fault (nginx stopped, waptserver stopped,
-// 443 filtered, certificate CN not the FQDN, broken fstab) named with its guide section and remedy.
+// Lab: `waptops doctor` on deb1 and rhel1 - healthy, then each fault (nginx, waptserver, wapttasks or PostgreSQL
+// stopped, 443 filtered, certificate CN not the FQDN, broken fstab, secret_key or server_uuid too short) named
+// with its guide section and remedy. Each check that follows WAPT 1.8.2's source names the file:line it follows.
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,14 +16,31 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const SSL = '/opt/wapt/waptserver/ssl';
 const BAD_FSTAB_LINE = 'UUID=0000-dead /srv/wapt-missing ext4 defaults 0 2';
+const INI = '/opt/wapt/conf/waptserver.ini';
 let runs = 0;
 
+/** A doctor run with its JSON report as written (to look for a secret in it). */
+type DoctorRun = LabRun & { reportText: string };
+
 /** `waptops doctor deb1,rhel1 --json FILE`, with its report read back. */
-async function doctor(): Promise<LabRun> {
+async function doctor(): Promise<DoctorRun> {
   const report = path.join(tmp, `doctor-${++runs}.json`);
   const args = ['doctor', 'deb1,rhel1', '-i', INVENTORY_FILE, '--plain', '--json', report];
   const result = await runCli(args, { XDG_STATE_HOME: path.join(tmp, 'state') });
-  return { ...result, report: JSON.parse(readFileSync(report, 'utf8')) as RunReport };
+  const reportText = readFileSync(report, 'utf8');
+  return { ...result, report: JSON.parse(reportText) as RunReport, reportText };
+}
+
+/** Sets KEY of [options] in waptserver.ini to VALUE (the file kept aside as .doctor-test). */
+async function setIniOption(host: string, key: string, value: string): Promise<void> {
+  await runInHost(
+    host,
+    `cp -p ${INI} ${INI}.doctor-test && sed -i 's/^${key} = .*/${key} = ${value}/' ${INI} && grep -q '^${key} = ${value}$' ${INI}`,
+  );
+}
+
+async function restoreIni(host: string): Promise<void> {
+  await runInHost(host, `mv ${INI}.doctor-test ${INI}`);
 }
 
 /** Serves a self-signed certificate whose CN is not the host's FQDN (the real pair kept aside). */
@@ -55,6 +73,13 @@ describe('waptops doctor on real hosts', () => {
       );
       expect(run.stdout).toContain(`${host}: 0 error(s)`);
     }
+    for (const host of ['deb1', 'rhel1']) {
+      const messages = verdictOf(run, host).findings.map((f) => f.message);
+      expect(messages.filter((m) => /wapttasks|PostgreSQL|secret_key|server_uuid/.test(m))).toEqual([]);
+      const secret = (await runInHost(host, `sed -n 's/^secret_key = //p' ${INI}`)).trim();
+      expect(secret).toHaveLength(64);
+      expect(run.stdout + run.stderr + run.reportText).not.toContain(secret);
+    }
     expect(run.stdout).toMatch(/lint +lab-bom-control_\S+\.wapt: WAPT\/control starts with a UTF-8 BOM/);
     expect(run.stdout).toContain('guide: «Utiliser la fonction register() dans vos scripts d’audit»');
   });
@@ -84,6 +109,66 @@ describe('waptops doctor on real hosts', () => {
     } finally {
       await startNginx('deb1');
       await runInHost('rhel1', 'systemctl start waptserver; mv /etc/fstab.doctor-test /etc/fstab');
+    }
+  });
+
+  // PostgreSQL's unit is `postgresql` on Debian and `postgresql-9.6` on RHEL (WAPT 1.8.2 postconf.py:64, :68);
+  // postconf.py:686 / :127-129 enables waptserver and wapttasks.
+  it('wapttasks and postgresql stopped on deb1, postgresql-9.6 stopped on rhel1: each named, with its unit', async () => {
+    await runInHost('deb1', 'systemctl stop wapttasks postgresql');
+    await runInHost('rhel1', 'systemctl stop postgresql-9.6');
+    try {
+      const run = await doctor();
+      expect(run.code, run.stdout + run.stderr).toBe(2);
+      expect(verdictOf(run, 'deb1').errors).toEqual([
+        {
+          severity: 'error',
+          message: 'PostgreSQL (postgresql) is inactive: waptserver has no database',
+          guide: 'Message d’erreur à l’ouverture de la console',
+          remedy: 'systemctl start postgresql on the server (make postconf HOST=deb1 starts and enables it)',
+        },
+        {
+          severity: 'error',
+          message: "wapttasks is inactive: the server's background jobs do not run",
+          guide: 'Message d’erreur à l’ouverture de la console',
+          remedy:
+            'systemctl restart wapttasks on the server; if it does not stay up, make postconf HOST=deb1',
+        },
+      ]);
+      expect(verdictOf(run, 'rhel1').errors.map((f) => f.message)).toEqual([
+        'PostgreSQL (postgresql-9.6) is inactive: waptserver has no database',
+      ]);
+    } finally {
+      await runInHost('deb1', 'systemctl start postgresql wapttasks');
+      await runInHost('rhel1', 'systemctl start postgresql-9.6');
+    }
+  });
+
+  // waptserver refuses to start when secret_key has fewer than 32 characters or server_uuid fewer than 10
+  // (WAPT 1.8.2 waptserver/config.py:150-155, :157-162); postconf loads the same config first (postconf.py:422).
+  it('secret_key too short on deb1, server_uuid too short on rhel1: named by length, the secret never shown', async () => {
+    const shortSecret = 'doctor-short-secret-31-chars-xx';
+    expect(shortSecret).toHaveLength(31);
+    await setIniOption('deb1', 'secret_key', shortSecret);
+    await setIniOption('rhel1', 'server_uuid', 'uuid-nine');
+    try {
+      const run = await doctor();
+      expect(run.code, run.stdout + run.stderr).toBe(2);
+      expect(verdictOf(run, 'deb1').errors).toEqual([
+        {
+          severity: 'error',
+          message: `secret_key in ${INI} is 31 characters long, fewer than 32: waptserver refuses to start with it, and so does postconf`,
+          guide: 'Message d’erreur à l’ouverture de la console',
+          remedy: `remove the secret_key line from [options] of ${INI}, then make postconf HOST=deb1 (it writes a new 64-character key)`,
+        },
+      ]);
+      expect(verdictOf(run, 'rhel1').errors.map((f) => f.message)).toEqual([
+        `server_uuid in ${INI} is 9 characters long, fewer than 10: waptserver refuses to start with it, and so does postconf`,
+      ]);
+      expect(run.stdout + run.stderr + run.reportText).not.toContain(shortSecret);
+    } finally {
+      await restoreIni('deb1');
+      await restoreIni('rhel1');
     }
   });
 
