@@ -17,6 +17,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const SSL = '/opt/wapt/waptserver/ssl';
 const BAD_FSTAB_LINE = 'UUID=0000-dead /srv/wapt-missing ext4 defaults 0 2';
 const INI = '/opt/wapt/conf/waptserver.ini';
+// The lab's WAPT site includes this file in its server blocks; it sets client_max_body_size 4096m.
+const LOCATIONS = '/etc/nginx/wapt-locations.conf';
+const UPLOAD_SIZE_GUIDE = 'Mon paquet WAPT est trop volumineux et je n’arrive pas à l’uploader';
 let runs = 0;
 
 /** A doctor run with its JSON report as written (to look for a secret in it). */
@@ -79,6 +82,9 @@ describe('waptops doctor on real hosts', () => {
       const secret = (await runInHost(host, `sed -n 's/^secret_key = //p' ${INI}`)).trim();
       expect(secret).toHaveLength(64);
       expect(run.stdout + run.stderr + run.reportText).not.toContain(secret);
+      expect(messages).toContain(
+        `nginx client_max_body_size for /api/v3/upload_packages: 4096m, set in ${LOCATIONS}`,
+      );
     }
     expect(run.stdout).toMatch(/lint +lab-bom-control_\S+\.wapt: WAPT\/control starts with a UTF-8 BOM/);
     expect(run.stdout).toContain('guide: «Utiliser la fonction register() dans vos scripts d’audit»');
@@ -169,6 +175,44 @@ describe('waptops doctor on real hosts', () => {
     } finally {
       await restoreIni('deb1');
       await restoreIni('rhel1');
+    }
+  });
+
+  // WAPT 1.8.2's nginx template sets client_max_body_size 4096m (waptserver/scripts/wapt.nginxconfig.template:62,
+  // :116) for the uploads to /api/v3/upload_packages (waptserver/server.py:806); nginx's own default is 1m.
+  it('client_max_body_size 1m on deb1, none at all on rhel1: the upload limit named with where it comes from', async () => {
+    await runInHost(
+      'deb1',
+      `cp -p ${LOCATIONS} ${LOCATIONS}.doctor-test && sed -i 's/^client_max_body_size .*/client_max_body_size 1m;/' ${LOCATIONS}`,
+    );
+    await runInHost(
+      'rhel1',
+      `cp -p ${LOCATIONS} ${LOCATIONS}.doctor-test && sed -i '/^client_max_body_size /d' ${LOCATIONS}`,
+    );
+    try {
+      const run = await doctor();
+      expect(run.code, run.stdout + run.stderr).toBe(2);
+      const remedy = (host: string) =>
+        `set client_max_body_size 4096m in the WAPT site (WAPT's nginx template has 4096m in its location /) and reload nginx, or make postconf HOST=${host} to rewrite the site from the template; meanwhile copy the package into the repository and run wapt-scanpackages as the guide shows`;
+      expect(verdictOf(run, 'deb1').errors).toEqual([
+        {
+          severity: 'error',
+          message: `nginx takes uploads to /api/v3/upload_packages of at most 1m (client_max_body_size in ${LOCATIONS}), less than 4096m: a bigger package fails to upload`,
+          guide: UPLOAD_SIZE_GUIDE,
+          remedy: remedy('deb1'),
+        },
+      ]);
+      expect(verdictOf(run, 'rhel1').errors).toEqual([
+        {
+          severity: 'error',
+          message:
+            'nginx takes uploads to /api/v3/upload_packages of at most 1m (no client_max_body_size: the nginx default), less than 4096m: a bigger package fails to upload',
+          guide: UPLOAD_SIZE_GUIDE,
+          remedy: remedy('rhel1'),
+        },
+      ]);
+    } finally {
+      for (const host of ['deb1', 'rhel1']) await runInHost(host, `mv ${LOCATIONS}.doctor-test ${LOCATIONS}`);
     }
   });
 
