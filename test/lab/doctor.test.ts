@@ -193,7 +193,7 @@ describe('waptops doctor on real hosts', () => {
       const run = await doctor();
       expect(run.code, run.stdout + run.stderr).toBe(2);
       const remedy = (host: string) =>
-        `set client_max_body_size 4096m in the WAPT site (WAPT's nginx template has 4096m in its location /) and reload nginx, or make postconf HOST=${host} to rewrite the site from the template; meanwhile copy the package into the repository and run wapt-scanpackages as the guide shows`;
+        `set client_max_body_size 4096m in the WAPT site (WAPT's nginx template has 4096m in its location /) and reload nginx, or make postconf HOST=${host} to rewrite the site from the template; meanwhile make upload-package HOST=${host} PACKAGE=file.wapt copies a package over SSH as the guide does`;
       expect(verdictOf(run, 'deb1').errors).toEqual([
         {
           severity: 'error',
