@@ -1,4 +1,4 @@
-// Keys and self-signed certificates made with the real openssl, for tests.
+// Keys and certificates (self-signed, or expired ones from a test CA) made with the real openssl, for tests.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,4 +134,38 @@ export function redated(pair: SelfSigned, days: number): SelfSigned {
     },
   );
   return pair;
+}
+/** A key and a certificate valid only from 2020-01-01 to 2020-02-01 (long expired), self-signed or issued by `ca`. */
+export function expiredCertificate(dir: string, subject: string, ca?: SelfSigned): SelfSigned {
+  const key = join(dir, 'expired.key');
+  const cert = join(dir, 'expired.crt');
+  const csr = join(dir, 'expired.csr');
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial'), '01\n');
+  writeFileSync(
+    join(dir, 'ca.cnf'),
+    `[ca]\ndefault_ca = test\n[test]\ndatabase = ${dir}/index.txt\nnew_certs_dir = ${dir}\nserial = ${dir}/serial\n` +
+      'default_md = sha256\npolicy = any\npreserve = yes\nunique_subject = no\n' +
+      '[any]\ncommonName = supplied\norganizationName = optional\n',
+  );
+  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', key, '-out', csr]);
+  const signer = ca ? ['-cert', ca.cert, '-keyfile', ca.key] : ['-selfsign', '-keyfile', key];
+  run([
+    'ca',
+    '-batch',
+    '-config',
+    join(dir, 'ca.cnf'),
+    ...signer,
+    '-in',
+    csr,
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200201000000Z',
+    '-notext',
+    '-out',
+    cert,
+  ]);
+  return { key, cert };
 }

@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect, isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { isDeepStrictEqual } from 'node:util';
 import { Type } from '@sinclair/typebox';
 import { StepError } from '../../core/errors.js';
 
@@ -83,6 +84,8 @@ export interface TlsInfo {
   subject: string | null;
   subjectaltnames: string[];
   issuer: string | null;
+  /** The issuer's whole name is the subject's: a self-signed certificate, not one a CA issued. */
+  self_signed: boolean;
   valid_from: string;
   valid_to: string;
   days_left: number;
@@ -129,6 +132,7 @@ function tlsInfo(socket: TLSSocket): TlsInfo {
     subject: cert.subject?.CN ? String(cert.subject.CN) : null,
     subjectaltnames: cert.subjectaltname ? cert.subjectaltname.split(', ') : [],
     issuer: cert.issuer?.CN ? String(cert.issuer.CN) : null,
+    self_signed: isDeepStrictEqual({ ...cert.issuer }, { ...cert.subject }),
     valid_from: new Date(cert.valid_from).toISOString(),
     valid_to: validTo.toISOString(),
     days_left: Math.floor((validTo.getTime() - Date.now()) / 86_400_000),

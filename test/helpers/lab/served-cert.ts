@@ -16,9 +16,14 @@ export async function servedSubject(host: string): Promise<string> {
  * sent, and the old workers may answer for a moment longer.
  */
 export async function waitForServedCn(host: string, cn: string, timeoutMs = 10_000): Promise<void> {
-  for (let waited = 0; (await servedSubject(host)) !== `subject=CN = ${cn}`; waited += 100) {
+  await waitForServedSubject(host, `subject=CN = ${cn}`, timeoutMs);
+}
+
+/** Waits until the host serves a certificate whose subject line (as servedSubject prints it) is this one. */
+export async function waitForServedSubject(host: string, subject: string, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; (await servedSubject(host)) !== subject; waited += 100) {
     if (waited >= timeoutMs)
-      throw new Error(`${host}: nginx does not serve CN ${cn} ${timeoutMs / 1000} s after its reload`);
+      throw new Error(`${host}: nginx does not serve ${subject} ${timeoutMs / 1000} s after its reload`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

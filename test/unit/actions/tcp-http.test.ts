@@ -1,6 +1,6 @@
-// tcp and http probes against real servers on 127.0.0.1 (self-signed certificate made with openssl).
+// tcp and http probes against real servers on 127.0.0.1 (certificates made with openssl: self-signed, expired from a CA).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
@@ -12,7 +12,7 @@ import { httpAction } from '../../../scripts/actions/http.js';
 import { tcpConnect, tcpStateOf } from '../../../scripts/actions/lib/net-probe.js';
 import { tcpAction } from '../../../scripts/actions/tcp.js';
 import { Secret } from '../../../scripts/core/secret.js';
-import { opensslFingerprint, selfSigned } from '../../helpers/certs.js';
+import { expiredCertificate, opensslFingerprint, selfSigned } from '../../helpers/certs.js';
 import { recordingContext } from '../../helpers/local-context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'waptops-net-'));
@@ -157,11 +157,33 @@ describe('http', () => {
       authorized: false,
       subject: 'srvwapt.test',
       issuer: 'srvwapt.test',
+      self_signed: true,
       subjectaltnames: ['DNS:srvwapt.test', 'IP Address:127.0.0.1'],
       fingerprint256: fingerprint,
     });
     expect(tls.days_left).toBeGreaterThanOrEqual(28);
     expect(tls.days_left).toBeLessThanOrEqual(30);
+  });
+
+  it('reports an expired certificate a CA issued as not self-signed, with its issuer and negative days left', async () => {
+    const caDir = join(dir, 'expired-ca');
+    mkdirSync(caDir);
+    const ca = selfSigned(caDir, 'test-ca', { cn: 'Test CA' });
+    const pair = expiredCertificate(caDir, '/CN=srvwapt.test', ca);
+    const server = createHttpsServer(
+      { key: readFileSync(pair.key), cert: readFileSync(pair.cert) },
+      (_req, res) => res.end('ok'),
+    );
+    const port = await listen(server);
+    const plan = await probe({ url: `https://127.0.0.1:${port}/`, insecure: true });
+    const tls = plan.data?.tls as Record<string, unknown>;
+    expect(tls).toMatchObject({
+      subject: 'srvwapt.test',
+      issuer: 'Test CA',
+      self_signed: false,
+      valid_to: '2020-02-01T00:00:00.000Z',
+    });
+    expect(tls.days_left).toBeLessThan(0);
   });
 
   it('without insecure, refuses the untrusted certificate before sending the request', async () => {

@@ -51,3 +51,14 @@ it('a failing controller-side probe makes it exit 2', async () => {
   expect(r.code).toBe(2);
   expect(r.host.steps[0].data.state).toBe('refused');
 });
+
+it('doctor still gives an unreachable host its verdict: no finding reads what only the host could tell', async () => {
+  const r = await runCli(['doctor', 'down1', '-i', path.join(tmp, 'hosts.yml'), '--plain'], {
+    XDG_STATE_HOME: path.join(tmp, 'state'),
+  });
+  expect(r.code, r.stdout + r.stderr).toBe(3);
+  expect(r.stdout).toContain(
+    'WARNING down1 is unreachable over SSH: only the checks from the controller ran',
+  );
+  expect(r.stdout).not.toContain('no verdict');
+});

@@ -91,4 +91,5 @@ touch /var/log/waptserver.log && chown wapt:wapt /var/log/waptserver.log
 # Agent: wapt-get.ini [global], trusted signing certificate, waptservice.
 printf '[global]\nwapt_server = https://%s\nrepo_url = https://%s/wapt\nverify_cert = 0\nuse_fqdn_as_uuid = True\n' "$FQDN" "$FQDN" > /opt/wapt/wapt-get.ini
 cp /opt/wapt/lab/keys/old.crt /opt/wapt/ssl/wapt-lab-old.crt
-systemctl enable --quiet waptserver wapttasks waptservice
+# PostgreSQL: a stand-in unit under the name WAPT 1.8 uses on each family (postconf.py:64, :68).
+systemctl enable --quiet waptserver wapttasks waptservice "$(if [ "$ROLE" = rhel ]; then echo postgresql-9.6; else echo postgresql; fi)"
