@@ -55,10 +55,13 @@ describe('regenerate-cert', () => {
     const wrong = selfSigned(dir, 'wrong', { cn: 'wrong.wapt.lab' });
     for (const host of HOSTS) await serve(host, wrong, 'subject=CN = wrong.wapt.lab');
     const before = await Promise.all(HOSTS.map(files));
-    const wrongPair = await Promise.all(HOSTS.map((h) => runInHost(h, `cat ${SSL}/cert.pem ${SSL}/key.pem | sha256sum`)));
+    const wrongPair = await Promise.all(
+      HOSTS.map((h) => runInHost(h, `cat ${SSL}/cert.pem ${SSL}/key.pem | sha256sum`)),
+    );
 
     // nginx -t refuses the configuration: the new pair is not kept, the old one is served as before.
-    for (const host of HOSTS) await runInHost(host, `echo 'waptops_bogus_directive on;' > /etc/nginx/conf.d/zz-bogus.conf`);
+    for (const host of HOSTS)
+      await runInHost(host, `echo 'waptops_bogus_directive on;' > /etc/nginx/conf.d/zz-bogus.conf`);
     const refused = await runOnLab(tmp, 'regenerate-cert', { limit: HOSTS.join(',') });
     for (const host of HOSTS) await runInHost(host, 'rm /etc/nginx/conf.d/zz-bogus.conf');
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
@@ -81,7 +84,9 @@ describe('regenerate-cert', () => {
 
     const real = await runOnLab(tmp, 'regenerate-cert', { limit: HOSTS.join(',') });
     expect(real.code, real.stdout + real.stderr).toBe(0);
-    expect(stepStatuses(real.report)).toEqual(expectSteps(['ok', 'ok', 'ok', 'ok', 'changed', 'changed', 'ok']));
+    expect(stepStatuses(real.report)).toEqual(
+      expectSteps(['ok', 'ok', 'ok', 'ok', 'changed', 'changed', 'ok']),
+    );
     for (const [i, host] of HOSTS.entries()) {
       expect(await servedSubject(host)).toBe(`subject=CN = ${host}.wapt.lab`);
       const made = await runInHost(
@@ -112,7 +117,11 @@ describe('regenerate-cert', () => {
 
   it('regenerates an expired self-signed certificate; refuses to replace a CA-issued one unless replace_ca_issued', async () => {
     const ca = selfSigned(mkdtempSync(path.join(tmp, 'ca-')), 'regen-ca', { cn: 'Regen Test CA' });
-    await serve('deb1', expiredCertificate(mkdtempSync(path.join(tmp, 'deb1-')), '/CN=deb1.wapt.lab'), 'subject=CN = deb1.wapt.lab');
+    await serve(
+      'deb1',
+      expiredCertificate(mkdtempSync(path.join(tmp, 'deb1-')), '/CN=deb1.wapt.lab'),
+      'subject=CN = deb1.wapt.lab',
+    );
     await serve(
       'rhel1',
       expiredCertificate(mkdtempSync(path.join(tmp, 'rhel1-')), '/CN=rhel1.wapt.lab', ca),
@@ -123,13 +132,22 @@ describe('regenerate-cert', () => {
     expect(run.code, run.stdout + run.stderr).toBe(2);
     expect(run.report.hosts.deb1?.steps[2]?.message).toMatch(/certificate expired or expires on 2020-02-01/);
     expect(run.report.hosts.deb1?.recap?.failed).toBe(0);
-    expect(await runInHost('deb1', `openssl x509 -in ${SSL}/cert.pem -noout -checkend 86400 && echo valid`)).toMatch(/valid/);
-    expect(run.report.hosts.rhel1?.steps[3]?.message).toMatch(/issued by Regen Test CA: renew it with that CA/);
+    expect(
+      await runInHost('deb1', `openssl x509 -in ${SSL}/cert.pem -noout -checkend 86400 && echo valid`),
+    ).toMatch(/valid/);
+    expect(run.report.hosts.rhel1?.steps[3]?.message).toMatch(
+      /issued by Regen Test CA: renew it with that CA/,
+    );
     expect(await files('rhel1')).toEqual(rhel1Before);
 
-    const forced = await runOnLab(tmp, 'regenerate-cert', { limit: 'rhel1', params: { replace_ca_issued: 'true' } });
+    const forced = await runOnLab(tmp, 'regenerate-cert', {
+      limit: 'rhel1',
+      params: { replace_ca_issued: 'true' },
+    });
     expect(forced.code, forced.stdout + forced.stderr).toBe(0);
     await waitForServedCn('rhel1', 'rhel1.wapt.lab');
-    expect(await runInHost('rhel1', `openssl x509 -in ${SSL}/cert.pem -noout -issuer`)).toBe('issuer=CN = rhel1.wapt.lab\n');
+    expect(await runInHost('rhel1', `openssl x509 -in ${SSL}/cert.pem -noout -issuer`)).toBe(
+      'issuer=CN = rhel1.wapt.lab\n',
+    );
   });
 });
