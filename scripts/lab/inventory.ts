@@ -3,6 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { INVENTORY_FILE, LAB_FILES, type LabHost } from './config.js';
 
+/** The file the lab's postconf stand-in edits for PostgreSQL (the lab has no PostgreSQL to ask `SHOW config_file`). */
+const LAB_POSTGRESQL_CONF = '/opt/wapt/lab/postgresql.conf';
+
 /** Renders the lab inventory for these hosts and their spare devices (host name -> /dev/loopN). */
 export function renderInventory(hosts: readonly LabHost[], spareDevices: Record<string, string>): string {
   const names = (role?: LabHost['role']) =>
@@ -12,7 +15,7 @@ export function renderInventory(hosts: readonly LabHost[], spareDevices: Record<
       .join(', ');
   const hostLines = hosts.map(
     (host) =>
-      `  ${host.name}: { address: ${host.address}, vars: { spare_device: ${spareDevices[host.name]}, fqdn: ${host.fqdn}, os_family: ${host.role}, wapt_admin_password_file: ${LAB_FILES.adminPassword} } }`,
+      `  ${host.name}: { address: ${host.address}, vars: { spare_device: ${spareDevices[host.name]}, fqdn: ${host.fqdn}, os_family: ${host.role}, wapt_admin_password_file: ${LAB_FILES.adminPassword}, postgresql_conf: ${LAB_POSTGRESQL_CONF} } }`,
   );
   return [
     '# yaml-language-server: $schema=../schemas/inventory.schema.json',

@@ -219,9 +219,13 @@ def main():
     parser.add_option("-p", "--admin-password", dest="password", default=None)
     options, _ = parser.parse_args()
     if not options.quiet:
+        # The dialog UI (ncurses) needs a terminal; the stand-in asks its first question only (:410-413).
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             sys.exit("postconf: the dialog UI needs a terminal (lab stand-in); -q runs without one")
-        sys.exit("postconf: the dialog UI is not part of the lab stand-in")
+        if input("Do you want to launch post configuration tool ? [yes/no] ").strip().lower() not in ("y", "yes"):
+            print("Canceling wapt postconfiguration")
+            sys.exit(1)
+        sys.exit("postconf (lab stand-in): the dialog UI goes no further; use -q")
     print("WAPT silent post-configuration")
     ini = configparser.RawConfigParser()
     ini.read(options.configfile)
