@@ -10,7 +10,7 @@ import { changeHostKey, dropHttps, pinCurrentHostKey, runInHost } from '../../sc
 import { resetLab } from '../../scripts/lab/reset.js';
 import { repoFingerprint } from '../helpers/lab/fingerprint.js';
 import { labTempDir, runOnLab, spareDevice } from '../helpers/lab/lab-run.js';
-import { repoOf, repoSourceOf } from '../helpers/lab/repository.js';
+import { repoOf, repoSourceOf, signInPlace } from '../helpers/lab/repository.js';
 
 const HOSTS = ['deb1', 'rhel1'];
 const NEXT_FILES = ['test/lab/lint-repo.test.ts', 'test/lab/rotate-signing-key.test.ts'];
@@ -70,7 +70,7 @@ describe('lab hosts are reset before each test file', () => {
     for (const host of HOSTS) {
       await runInHost(
         host,
-        `cd ${repoOf(host)} && wapt-signpackages -c /opt/wapt/lab/keys/new.crt -k /opt/wapt/lab/keys/new.pem *.wapt >/dev/null
+        `cd ${repoOf(host)} && ${signInPlace('/opt/wapt/lab/keys/new.crt', '/opt/wapt/lab/keys/new.pem', '$(ls *.wapt | grep -v bom)')}
          mkdir -p /root/moved-certs && mv /opt/wapt/ssl/*.crt /root/moved-certs/
          for i in 1 2 3 4 5 6 7; do systemctl restart waptservice 2>/dev/null || true; done; systemctl stop waptservice`,
       );

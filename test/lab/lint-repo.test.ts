@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
 import { issuedBy, redated, type SelfSigned, selfSigned } from '../helpers/certs.js';
 import { type LabRun, labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
-import { putOnHost, removePackage, repoOf, repoSnapshot } from '../helpers/lab/repository.js';
+import { putOnHost, removePackage, repoOf, repoSnapshot, signInPlace } from '../helpers/lab/repository.js';
 import { makeZips } from '../helpers/make-zip.js';
 
 const HOSTS = ['deb1', 'rhel1'];
@@ -56,7 +56,7 @@ describe('lint-repo on real hosts', () => {
         const repo = repoOf(host);
         await runInHost(
           host,
-          `cp -p ${repo}/lab-tools_1.0-1_all.wapt ${repo}/${UNTRUSTED} && wapt-signpackages -c /opt/wapt/lab/keys/new.crt -k /opt/wapt/lab/keys/new.pem ${repo}/${UNTRUSTED} >/dev/null`,
+          `cp -p ${repo}/lab-tools_1.0-1_all.wapt ${repo}/${UNTRUSTED} && ${signInPlace('/opt/wapt/lab/keys/new.crt', '/opt/wapt/lab/keys/new.pem', `${repo}/${UNTRUSTED}`)}`,
         );
       }
       const run = await runOnLab(tmp, 'lint-repo');
@@ -79,7 +79,7 @@ async function signedCopy(host: string, name: string, pair: SelfSigned): Promise
   putOnHost(host, pair.key, `/root/waptops-test/${name}.key`);
   await runInHost(
     host,
-    `cp -p ${repo}/lab-tools_1.0-1_all.wapt ${repo}/${name} && wapt-signpackages -c /root/waptops-test/${name}.crt -k /root/waptops-test/${name}.key ${repo}/${name} >/dev/null`,
+    `cp -p ${repo}/lab-tools_1.0-1_all.wapt ${repo}/${name} && ${signInPlace(`/root/waptops-test/${name}.crt`, `/root/waptops-test/${name}.key`, `${repo}/${name}`)}`,
   );
 }
 

@@ -24,6 +24,15 @@ export function repoSnapshot(host: string): Promise<string> {
   );
 }
 
+/**
+ * Shell that signs the named packages (paths on the host) in place with a certificate and key, as root, through
+ * the lab stand-in's own module: a test fixture, not the tool (wapt-signpackages runs as wapt and renames a
+ * file whose name is not canonical, as WAPT 1.8.2 does).
+ */
+export function signInPlace(cert: string, key: string, files: string): string {
+  return `for f in ${files}; do PYTHONPATH=/opt/wapt python3 -c 'import sys, lab_waptpackage as wp; wp.sign_package(sys.argv[1], open(sys.argv[2], "rb").read(), sys.argv[3], "sha256")' "$f" ${cert} ${key} || exit 1; done`;
+}
+
 /** Removes a package (and any partial upload of it) from the repository and rebuilds Packages (the wrapper runs it as user wapt). */
 export async function removePackage(host: string, file: string): Promise<void> {
   const repo = repoOf(host);
