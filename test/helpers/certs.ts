@@ -1,7 +1,8 @@
 // Keys and certificates (self-signed, or expired ones from a test CA) made with the real openssl, for tests.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 /** Paths of a key and its self-signed certificate. */
 export interface SelfSigned {
@@ -168,4 +169,11 @@ export function expiredCertificate(dir: string, subject: string, ca?: SelfSigned
     cert,
   ]);
   return { key, cert };
+}
+
+/** Fails when the text holds a PEM key marker or any 40-character run of the key file's base64 body. */
+export function expectNoKeyIn(text: string, keyFile: string): void {
+  expect(text).not.toContain('PRIVATE KEY');
+  const body = readFileSync(keyFile, 'utf8').replace(/-----[^-]+-----|\s/g, '');
+  for (let i = 0; i + 40 <= body.length; i += 40) expect(text).not.toContain(body.slice(i, i + 40));
 }

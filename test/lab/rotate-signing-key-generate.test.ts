@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
+import { expectNoKeyIn } from '../helpers/certs.js';
 import { labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
 import { repoOf } from '../helpers/lab/repository.js';
 
@@ -40,12 +41,6 @@ async function hostState(host: string): Promise<string> {
 
 function sha256Of(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-function expectNoKeyIn(text: string, keyFile: string): void {
-  expect(text).not.toContain('PRIVATE KEY');
-  const body = readFileSync(keyFile, 'utf8').replace(/-----[^-]+-----|\s/g, '');
-  for (let i = 0; i + 40 <= body.length; i += 40) expect(text).not.toContain(body.slice(i, i + 40));
 }
 
 describe('rotate-signing-key with a generated pair', () => {

@@ -2,11 +2,12 @@
 // wapt-scanpackages (wapt-signpackages.py:55-176, waptpackage.py:1430-1468 canonical names, :3201-3339 Packages;
 // the /usr/bin wrappers run them as user wapt through sudo). The guide's order: the agents first
 // (deploy-signing-cert), then the re-signing; the key readable by user wapt only while it is needed.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
 import { resetLab } from '../../scripts/lab/reset.js';
+import { expectNoKeyIn } from '../helpers/certs.js';
 import { type LabRun, labTempDir, runOnLab, stepNamed } from '../helpers/lab/lab-run.js';
 import { repoOf } from '../helpers/lab/repository.js';
 
@@ -61,13 +62,6 @@ async function hostState(host: string): Promise<string> {
     `sha256sum ${repoOf(host)}/Packages; cd ${SSL} && sha256sum -- *; ls -lA /dev/shm | tail -n +2`,
   );
   return (await packages(host)).join('\n') + rest;
-}
-
-/** Fails when any 40-character run of the key's base64 body appears in the text. */
-function expectNoKeyIn(text: string, keyFile: string): void {
-  expect(text).not.toContain('PRIVATE KEY');
-  const body = readFileSync(keyFile, 'utf8').replace(/-----[^-]+-----|\s/g, '');
-  for (let i = 0; i + 40 <= body.length; i += 40) expect(text).not.toContain(body.slice(i, i + 40));
 }
 
 function rotate(params: Record<string, string>, check = false): Promise<LabRun> {
