@@ -50,9 +50,11 @@ build: $(NODE_MODULES)
 	@npm run --silent build
 
 # biome for TypeScript and JSON, shellcheck for every shell script of the project and of the lab.
+# The lab's stand-ins named as WAPT names them (no .sh) are checked by their own #! line.
 lint: $(NODE_MODULES) shellcheck
 	npx biome check .
 	shellcheck -s sh scripts/actions/*.sh scripts/engine/host-state/*.sh scripts/lab/*.sh playbooks/scripts/*.sh $$(find scripts/lab/rootfs -name '*.sh')
+	shellcheck scripts/lab/rootfs/base/usr/bin/* scripts/lab/rootfs/base/opt/wapt/bin/python scripts/lab/rootfs/base/opt/wapt/lab/selinux/*
 
 typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.json --noEmit
