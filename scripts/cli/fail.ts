@@ -17,8 +17,10 @@ export function reportError(e: unknown, debug: boolean | undefined): never {
   } else if (e instanceof WaptopsError) {
     process.stderr.write(`waptops: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
   } else {
-    process.stderr.write(`waptops: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    process.stderr.write(
+      `waptops: internal error: ${(e as Error)?.message ?? String(e)} (a bug in waptops: --debug shows where)\n`,
+    );
   }
   if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-  process.exit(e instanceof WaptopsError ? e.exitCode : ExitCode.hostFailed);
+  process.exit(e instanceof WaptopsError ? e.exitCode : ExitCode.internal);
 }

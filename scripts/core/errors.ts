@@ -7,6 +7,8 @@ export const ExitCode = {
   hostFailed: 2,
   unreachable: 3,
   locked: 4,
+  // A bug in waptops itself (sysexits' EX_SOFTWARE), never a host's or an input's fault.
+  internal: 70,
   interrupted: 130,
 } as const;
 

@@ -1,5 +1,4 @@
 // Loads an inventory file into hosts with their connection settings, groups and merged vars.
-import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { type Problem, ValidationError } from '../../core/errors.js';
@@ -7,11 +6,13 @@ import { didYouMean } from '../../core/suggest.js';
 import type { HostEntry, Inventory } from '../model.js';
 import { InventorySchema } from '../schema/inventory-schema.js';
 import { newAjv, schemaProblems, sortProblems, yamlLocator } from '../schema/problems.js';
+import { readYamlFile } from '../schema/yaml-limits.js';
 import {
   formatPath,
   keyPositionOf,
   parseYamlSource,
   positionOf,
+  sourceData,
   type YamlSource,
 } from '../schema/yaml-source.js';
 import { groupMembers, groupProblems, precedenceOrder, type RawGroup } from './inventory-groups.js';
@@ -134,7 +135,7 @@ function buildHost(
  */
 export function parseInventory(file: string, text: string): Inventory {
   const src = parseYamlSource(file, text);
-  const data: unknown = src.doc.toJS();
+  const data: unknown = sourceData(src);
   if (data === null || data === undefined) {
     throw new ValidationError([
       { pos: positionOf(src, []), path: '', message: 'empty file: an inventory needs hosts' },
@@ -164,13 +165,6 @@ export function parseInventory(file: string, text: string): Inventory {
 
 /** Reads and validates an inventory file; every problem is reported at once as a ValidationError. */
 export function loadInventory(file: string): Inventory {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ValidationError([
-      { path: file, message: `cannot read the inventory (${(e as NodeJS.ErrnoException).code})` },
-    ]);
-  }
+  const text = readYamlFile(file, 'inventory');
   return parseInventory(file, text);
 }

@@ -1,12 +1,13 @@
 // os-vars.yml: the runbooks' per-OS defaults (repository paths, web server group, nginx site) in one file
 // beside the playbooks, by OS family, each a map of vars.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { ValidationError } from '../../core/errors.js';
 import { NamedMap } from '../schema/playbook-schema.js';
 import { namedPatterns, newAjv, schemaProblems, yamlLocator } from '../schema/problems.js';
-import { parseYamlSource } from '../schema/yaml-source.js';
+import { readYamlFile } from '../schema/yaml-limits.js';
+import { parseYamlSource, sourceData } from '../schema/yaml-source.js';
 
 /** The file name, looked for in the playbook's folder. */
 export const OS_VARS_FILE = 'os-vars.yml';
@@ -26,8 +27,8 @@ export function loadOsVars(playbookFile: string): Record<string, Record<string, 
 
 /** Reads and checks an os-vars file. */
 export function readOsVars(file: string): Record<string, Record<string, unknown>> {
-  const src = parseYamlSource(file, readFileSync(file, 'utf8'));
-  const data: unknown = src.doc.toJS() ?? {};
+  const src = parseYamlSource(file, readYamlFile(file, 'os-vars file'));
+  const data: unknown = sourceData(src) ?? {};
   if (!validateOsVars(data))
     throw new ValidationError(schemaProblems(yamlLocator(src), validateOsVars.errors ?? []));
   return data as Record<string, Record<string, unknown>>;

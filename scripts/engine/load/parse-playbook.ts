@@ -15,6 +15,7 @@ import {
   parseYamlSource,
   positionInString,
   positionOf,
+  sourceData,
   type YamlSource,
 } from '../schema/yaml-source.js';
 import { checkParamSpecs } from './param-specs.js';
@@ -227,7 +228,7 @@ function buildStep(src: YamlSource, flat: FlatStep, playbookBecome: unknown): St
 /** Parses and validates playbook text; throws one ValidationError with every problem, sorted by position. */
 export function parsePlaybook(file: string, text: string, opts: PlaybookCheckOptions): Playbook {
   const src = parseYamlSource(file, text);
-  const data: unknown = src.doc.toJS();
+  const data: unknown = sourceData(src);
   if (data === null || data === undefined) {
     throw new ValidationError([
       {

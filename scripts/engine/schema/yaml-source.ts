@@ -11,6 +11,7 @@ import {
   parseDocument,
 } from 'yaml';
 import { type SourcePosition, ValidationError } from '../../core/errors.js';
+import { checkYamlText, yamlData } from './yaml-limits.js';
 
 /** A key path into a document, e.g. ['steps', 2, 'with', 'port']. */
 export type KeyPath = (string | number)[];
@@ -26,6 +27,7 @@ export interface YamlSource {
 /** Parses YAML text; malformed YAML throws one ValidationError at the parser's position. */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lines = new LineCounter();
+  checkYamlText(file, text);
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, merge: true });
   const error = doc.errors[0];
   if (error) {
@@ -34,6 +36,11 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     throw new ValidationError([{ pos: { file, line: at.line, col: at.col }, path: '', message: reason }]);
   }
   return { file, text, doc, lines };
+}
+
+/** The source's document as plain data, within the limits of yaml-limits.ts. */
+export function sourceData(src: YamlSource): unknown {
+  return yamlData(src.file, src.doc, src.lines);
 }
 
 /** The position of a character offset in the file. */
