@@ -41,7 +41,9 @@ export interface Problem {
 /** Formats a problem as `file:line:col path: reason`. */
 export function formatProblem(p: Problem): string {
   const where = p.pos ? `${p.pos.file}:${p.pos.line}:${p.pos.col} ` : '';
-  return `${where}${p.path ? `${p.path}: ` : ''}${p.message}`;
+  // One line per problem, whatever the input quoted in it holds.
+  const message = p.message.replace(/\r?\n/g, '\\n');
+  return `${where}${p.path ? `${p.path}: ` : ''}${message}`;
 }
 
 /** Bad input (YAML, schema, expression, CLI usage); carries every problem found at once. */

@@ -106,21 +106,22 @@ export function yamlData(file: string, doc: Document.Parsed, lines: LineCounter)
   try {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
   } catch (e) {
-    if (!/alias count/i.test(String((e as Error).message))) throw e;
-    let first: Node | undefined;
+    const message = String((e as Error).message);
+    const unresolved = /unresolved alias/i.test(message);
+    if (!unresolved && !/alias count/i.test(message)) throw e;
+    let culprit: Node | undefined;
     visit(doc, {
       Alias(_key, node) {
-        first = node;
+        if (unresolved && node.resolve(doc) !== undefined) return undefined;
+        culprit = node;
         return visit.BREAK;
       },
     });
-    const at = lines.linePos(first?.range?.[0] ?? 0);
-    return refuse(
-      file,
-      at.line,
-      at.col,
-      `aliases expand to more than ${MAX_YAML_ALIAS_COUNT} copies (an alias bomb?): write the values out`,
-    );
+    const at = lines.linePos(culprit?.range?.[0] ?? 0);
+    const why = unresolved
+      ? `alias *${(culprit as { source?: string } | undefined)?.source ?? ''} has no anchor before it`
+      : `aliases expand to more than ${MAX_YAML_ALIAS_COUNT} copies (an alias bomb?): write the values out`;
+    return refuse(file, at.line, at.col, why);
   }
 }
 
