@@ -1,6 +1,7 @@
 // The report layer's entry point: the CLI picks a renderer here and adds file reports beside it.
 import type { RunEvent } from '../engine/events.js';
 import { createPlainRenderer } from './plain.js';
+import { printableEvent } from './printable.js';
 import { createTreeRenderer } from './tree.js';
 import type { Renderer, RendererOptions } from './types.js';
 
@@ -15,11 +16,15 @@ export function createRenderer(kind: 'tree' | 'plain', opts: RendererOptions): R
   return kind === 'tree' ? createTreeRenderer(opts) : createPlainRenderer(opts);
 }
 
-/** One renderer that feeds every event to all of `renderers` and waits for all of them when done. */
+/**
+ * One renderer that feeds every event to all of `renderers`, host output made printable (a host's escape
+ * sequences are shown, never sent to the terminal or the reports), and waits for all of them when done.
+ */
 export function combineRenderers(...renderers: Renderer[]): Renderer {
   return {
     sink: (e: RunEvent) => {
-      for (const r of renderers) r.sink(e);
+      const shown = printableEvent(e);
+      for (const r of renderers) r.sink(shown);
     },
     done: async () => {
       await Promise.all(renderers.map((r) => r.done()));

@@ -1,6 +1,7 @@
 // Framing for a persistent remote sh: the script sent per command and the reader that finds its end marker.
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
+import { CappedText } from './capped-text.js';
 import { shQuote } from './command.js';
 
 /** Seconds coreutils `timeout` waits after TERM before it sends KILL. */
@@ -49,7 +50,7 @@ function markerPrefixLength(data: Buffer, marker: Buffer): number {
 export class FrameReader {
   private pending = Buffer.alloc(0);
   private readonly decoder = new StringDecoder('utf8');
-  private readonly parts: string[] = [];
+  private readonly parts = new CappedText();
   private readonly marker: Buffer;
   private markerSeen = false;
   /** The status printed after the marker, once the whole marker line has arrived. */
@@ -67,9 +68,9 @@ export class FrameReader {
     return this.status !== undefined;
   }
 
-  /** Everything the command printed on this stream, without the marker. */
+  /** What the command printed on this stream, without the marker (capped: see CappedText). */
   get text(): string {
-    return this.parts.join('');
+    return this.parts.toString();
   }
 
   /** Feeds bytes; returns bytes that arrived after the marker line (belonging to no command). */
@@ -116,7 +117,7 @@ export class FrameReader {
 
   private add(text: string): void {
     if (!text) return;
-    this.parts.push(text);
+    this.parts.add(text);
     this.onText?.(text);
   }
 }

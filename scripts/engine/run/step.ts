@@ -35,6 +35,34 @@ export interface StepRun {
   tx?: Transaction;
 }
 
+/** The longest live output line shown; a longer one (a host printing without newlines) is cut. */
+const MAX_SHOWN_LINE = 400;
+
+/**
+ * What people see of a command's output as it runs: per chunk, its last complete non-empty line of each
+ * stream, cut at MAX_SHOWN_LINE characters (a line without end is held, within that bound, until it ends).
+ */
+function liveLines(show: (line: string) => void): (stream: string, chunk: string) => void {
+  const held = new Map<string, { text: string; more: number }>();
+  return (stream, chunk) => {
+    const pieces = chunk.split('\n');
+    const part = held.get(stream) ?? { text: '', more: 0 };
+    let last: string | undefined;
+    for (const [i, piece] of pieces.entries()) {
+      const room = MAX_SHOWN_LINE - part.text.length;
+      part.text += piece.slice(0, Math.max(room, 0));
+      part.more += Math.max(piece.length - Math.max(room, 0), 0);
+      if (i === pieces.length - 1) break;
+      const line = part.text.trimEnd();
+      if (line) last = part.more ? `${line}… (${part.more} more characters)` : line;
+      part.text = '';
+      part.more = 0;
+    }
+    held.set(stream, part);
+    if (last) show(last);
+  };
+}
+
 /** Drops cached facts: the host may have changed (a change was applied, or a retry re-reads). */
 function forgetFacts(run: StepRun): void {
   run.session.invalidateFacts();
@@ -69,10 +97,7 @@ async function applyChange(
     hooks.onCommand(shown);
     last = await session.run(cmd, step.become, {
       timeoutMs: step.timeout ? step.timeout * 1000 : undefined,
-      onOutput: (_s, chunk) => {
-        const line = chunk.trimEnd().split('\n').pop();
-        if (line) hooks.onOutput(line);
-      },
+      onOutput: liveLines(hooks.onOutput),
     });
     if (last.code !== 0 || last.timedOut) {
       throw new CommandError(session.entry.name, shown, last.timedOut ? null : last.code, last.stderr);
