@@ -101,8 +101,9 @@ demo: lab-up
 	@echo 'Lab hosts:    make lab-status     Tear down: make lab-down'
 
 # Runbooks. `read -a` splits ARGS into words without running anything in it.
+# No core dump of the controller (it may hold a key or a password): Node cannot set RLIMIT_CORE itself.
 define runbook
-	@read -r -a extra <<< "$${ARGS:-}"; \
+	@read -r -a extra <<< "$${ARGS:-}"; ulimit -c 0; \
 	exec $(WAPTOPS) run $(1) $${HOST:+--limit "$$HOST"} $(2) "$${extra[@]}"
 endef
 
