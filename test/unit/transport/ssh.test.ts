@@ -231,6 +231,17 @@ describe('connections', () => {
     await jumped.close();
   });
 
+  it("checks the ProxyJump host's own key: a changed one is refused before the target is reached", async () => {
+    const oldKey = await generateKey(path.join(sshd.dir, 'old_jump_host_key'));
+    const file = path.join(sshd.dir, 'jump_known_hosts');
+    await writeFile(file, `[127.0.0.1]:${sshd.port} ${oldKey}\n`);
+    const attempt = connectWith({ jump: config({ host: 'jumphost', knownHostsFile: file }) });
+    await expect(attempt).rejects.toBeInstanceOf(HostKeyError);
+    await expect(attempt).rejects.toThrow(
+      fingerprint(Buffer.from(sshd.hostKey.split(' ')[1] as string, 'base64')),
+    );
+  });
+
   it('names the jump host when it cannot reach the target', async () => {
     const closedPort = await freeClosedPort();
     const attempt = connectWith({ port: closedPort, jump: config({ host: 'jumphost' }) });
