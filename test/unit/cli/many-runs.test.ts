@@ -58,10 +58,10 @@ describe('many CLI runs', () => {
     };
     await Promise.all([lane('many1'), lane('many2')]);
     expect(results.filter((r) => r.code !== 0)).toEqual([]);
-    const first = median(results.slice(0, 50).map((r) => r.kib));
-    const last = median(results.slice(-50).map((r) => r.kib));
+    const first = median(results.slice(0, SAMPLE).map((r) => r.kib));
+    const last = median(results.slice(-SAMPLE).map((r) => r.kib));
     console.log(
-      `[many-runs] median peak RSS: first 50 runs ${Math.round(first / 1024)} MiB, last 50 ${Math.round(last / 1024)} MiB`,
+      `[many-runs] ${RUNS} runs, median peak RSS: first ${SAMPLE} ${Math.round(first / 1024)} MiB, last ${SAMPLE} ${Math.round(last / 1024)} MiB`,
     );
     expect(last).toBeLessThan(first * 1.1);
   }, 600_000);
