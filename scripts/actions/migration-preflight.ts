@@ -39,6 +39,12 @@ const preflightSchema = Type.Object(
     allow_nonempty: Type.Optional(
       Type.Boolean({ default: false, description: 'Accept a filesystem that already holds files' }),
     ),
+    allowed_root: Type.Optional(
+      Type.String({
+        pattern: '^/.*[^/]$|^/$',
+        description: 'The source must be this directory or lie inside it (e.g. the web root, /var/www)',
+      }),
+    ),
     services: Type.Optional(
       Type.Array(Type.String({ pattern: '^[A-Za-z0-9_@.:-]+$' }), {
         default: ['nginx', 'waptserver', 'wapttasks'],

@@ -95,6 +95,23 @@ describe('injection', () => {
     await nothingRan();
   }, 300_000);
 
+  it("migrate-repo's source cannot leave the web root (var wapt_root), nor climb out with ..", async () => {
+    for (const source of ['/etc', '/var', '/var/www/../../etc', '/root']) {
+      const run = await runOnLabWith(tmp, 'migrate-repo', [
+        '--limit',
+        'deb1',
+        '--check',
+        '-e',
+        'device=/dev/loop7',
+        '-e',
+        `source=${source}`,
+      ]);
+      expect(run.code, run.stdout + run.stderr).toBe(2);
+      expect(run.stdout).toMatch(/source .* (is outside \/var\/www|has a \. or \.\. in it)/);
+    }
+    expect(await runInHost('deb1', 'ls -d /etc /root /var >/dev/null && echo kept')).toBe('kept\n');
+  }, 120_000);
+
   it('a controller file named with a payload is deployed under that literal name, inside /opt/wapt/ssl', async () => {
     const dir = path.join(tmp, 'certs');
     mkdirSync(dir);

@@ -31,6 +31,16 @@ export interface PreflightParams {
   allow_nonempty?: boolean;
   fstype?: 'ext4' | 'xfs';
   services?: string[];
+  allowed_root?: string;
+}
+
+/** Why the source may not be moved: a `..` in it, or outside the allowed root; undefined when it may. */
+export function sourceOutsideRoot(source: string, root: string | undefined): string | undefined {
+  if (source.split('/').some((part) => part === '.' || part === '..'))
+    return `source ${source} has a . or .. in it; give the directory itself`;
+  if (root === undefined || root === '/' || source === root || source.startsWith(`${root}/`))
+    return undefined;
+  return `source ${source} is outside ${root} (the web root that holds the repositories, var wapt_root): only ${root} or a folder in it is moved`;
 }
 
 const SUPPORTED = ['ext4', 'xfs'];
@@ -75,6 +85,8 @@ function listed(names: string[]): string {
 function refusal(s: PreflightState, p: PreflightParams): string | undefined {
   const { device: d, source: src } = s;
   const dev = p.device;
+  const outside = sourceOutsideRoot(p.source, p.allowed_root);
+  if (outside) return outside;
   if (!d.exists) return `device ${dev} does not exist; list the disks with lsblk and pass DEVICE=/dev/...`;
   if (!d.block) return `${dev} is not a block device; pass a disk partition or volume such as /dev/sdb1`;
   if (!src.exists)

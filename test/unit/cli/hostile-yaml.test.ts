@@ -1,9 +1,10 @@
 // Hostile YAML files through the real CLI: each is refused with exit 1 and one line at file:line:col, within
 // the documented limits (scripts/engine/schema/yaml-limits.ts), and never as an internal error.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_YAML_BYTES, MAX_YAML_DEPTH } from '../../../scripts/engine/schema/yaml-limits.js';
 import { runCli } from '../../helpers/cli-process.js';
 
@@ -61,14 +62,31 @@ const cases: [string, () => string | Buffer, RegExp][] = [
   ['a NUL character', () => `${GOOD}vars:\n  x: "a\0b"\n`, /:9:8 the file holds a NUL character/],
 ];
 
+/** A TCP listener standing for the inventory's host: it counts every connection made to it. */
+let host: Server;
+let contacted = 0;
+let inventory: string;
+
+beforeAll(async () => {
+  host = createServer((socket) => {
+    contacted++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  const { port } = host.address() as AddressInfo;
+  inventory = file('inv.yml', `hosts:\n  h1: { address: 127.0.0.1, port: ${port}, connect_timeout: 2 }\n`);
+});
+
+afterAll(() => host.close());
+
 describe('hostile YAML files', () => {
   it.each(cases)(
-    '%s: validate and run --check exit 1 with one line at file:line:col',
+    '%s: validate and run --check exit 1 with one line at file:line:col, no host contacted',
     async (name, content, line) => {
       const playbook = file(`${name.replace(/\W+/g, '-')}.yml`, content());
       for (const args of [
         ['validate', playbook],
-        ['run', playbook, '--check', '-i', file('inv.yml', 'hosts:\n  h1: { connection: local }\n')],
+        ['run', playbook, '--check', '-i', inventory],
       ]) {
         const r = await runCli(args, {}, { privateRunLock: true });
         expect(r.code, r.stderr).toBe(1);
@@ -76,6 +94,7 @@ describe('hostile YAML files', () => {
         expect(r.stderr).toMatch(line);
         expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       }
+      expect(contacted).toBe(0);
     },
   );
 
