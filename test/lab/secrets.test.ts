@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInHost } from '../../scripts/lab/faults.js';
+import { keyPieces } from '../helpers/certs.js';
 import { labTempDir } from '../helpers/lab/lab-run.js';
 import { runOnLabWith } from '../helpers/lab/run-with-env.js';
 
@@ -52,14 +53,6 @@ function controllerTraces(): string {
   };
   walk(tmp);
   return files.map((f) => readFileSync(f, 'utf8')).join('\n');
-}
-
-/** The 40-character runs of a PEM key's base64 body, any of which showing up would leak the key. */
-function keyPieces(pem: string): string[] {
-  const body = pem.replace(/-----[^-]+-----|\s/g, '');
-  const pieces: string[] = [];
-  for (let i = 0; i + 40 <= body.length; i += 40) pieces.push(body.slice(i, i + 40));
-  return pieces;
 }
 
 describe('secrets leave no trace', () => {
