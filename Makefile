@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_MODULES := node_modules/.package-lock.json
-WAPTOPS := node dist/scripts/cli/main.js
+WAPTOPS := node dist/bin/waptops.js
 LAB_DIR ?= /var/lib/waptops-lab
 # Keep what the user typed literally: `$(...)` in a value is text, not a make function.
 RUNBOOK_VARS := HOST HOSTS ARGS DEVICE PACKAGE CERT KEY FINGERPRINT

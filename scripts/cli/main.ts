@@ -6,6 +6,13 @@ import { packageVersion } from './paths.js';
 
 const collect = (value: string, prev: string[]) => [...prev, value];
 
+// A reader that stops early (`waptops list | head`) ends the output, not the program with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`waptops: cannot write the output: ${e.message}\n`);
+  process.exit(70);
+});
+
 const program = new Command('waptops')
   .description('Typed, tested playbooks for WAPT server operations')
   .version(packageVersion(), '-V, --version')

@@ -31,7 +31,7 @@ export interface CliRun {
 export async function runFromCli(run: CliRun): Promise<RunSummary> {
   const { playbook, inventory, params } = run;
   const secrets = Object.values(params).filter(isSecret);
-  const reports = openReports({
+  const reports = await openReports({
     ...run.reports,
     secrets: secrets.map((s) => s.reveal()),
     stepCount: playbook.steps.length,

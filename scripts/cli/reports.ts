@@ -15,10 +15,10 @@ export interface ReportChoice {
 }
 
 /** One renderer feeding the screen and every requested report file. */
-export function openReports(choice: ReportChoice): Renderer {
+export async function openReports(choice: ReportChoice): Promise<Renderer> {
   for (const s of choice.secrets) registerSecret(s);
   const tty = Boolean(process.stdout.isTTY) && !choice.plain && process.env.CI !== 'true';
-  const screen = createRenderer(tty ? 'tree' : 'plain', {
+  const screen = await createRenderer(tty ? 'tree' : 'plain', {
     diff: Boolean(choice.diff),
     color: tty,
     stepCount: choice.stepCount,

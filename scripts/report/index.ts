@@ -2,18 +2,17 @@
 import type { RunEvent } from '../engine/events.js';
 import { createPlainRenderer } from './plain.js';
 import { printableEvent } from './printable.js';
-import { createTreeRenderer } from './tree.js';
 import type { Renderer, RendererOptions } from './types.js';
 
 export { createJsonWriter } from './json.js';
 export { createJunitWriter } from './junit.js';
 export { createPlainRenderer } from './plain.js';
-export { createTreeRenderer } from './tree.js';
 export type { Renderer, RendererOptions } from './types.js';
 
-/** The terminal renderer (`tree`, listr2) or the line renderer for CI and cron (`plain`). */
-export function createRenderer(kind: 'tree' | 'plain', opts: RendererOptions): Renderer {
-  return kind === 'tree' ? createTreeRenderer(opts) : createPlainRenderer(opts);
+/** The terminal renderer (`tree`, listr2, loaded only then) or the line renderer for CI and cron (`plain`). */
+export async function createRenderer(kind: 'tree' | 'plain', opts: RendererOptions): Promise<Renderer> {
+  if (kind === 'plain') return createPlainRenderer(opts);
+  return (await import('./tree.js')).createTreeRenderer(opts);
 }
 
 /**

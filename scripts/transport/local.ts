@@ -1,7 +1,7 @@
 // The local transport: each command in its own `sh -c` (or become shell) child process; files through fs.
 import { open, readFile, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { $, type ProcessPromise } from 'zx';
+import type { ProcessPromise, Shell } from 'zx';
 import { ConnectError, StepError } from '../core/errors.js';
 import { becomeFailureHint, describeShell, shellCommandLine } from './become.js';
 import { openByteSource } from './byte-source.js';
@@ -13,24 +13,32 @@ import type { HeldProcess, RunOptions, RunResult, Transport } from './types.js';
 
 const CHUNK = 256 * 1024;
 
-/** zx run through POSIX sh with no prefix, so the text is exactly what a remote host would run. */
-const local$ = $({
-  shell: '/bin/sh',
-  prefix: '',
-  postfix: '',
-  quiet: true,
-  nothrow: true,
-  detached: true,
-  env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
-});
+let local$: Shell | undefined;
+
+/** zx run through POSIX sh with no prefix, so the text is exactly what a remote host would run (zx loaded on first use). */
+async function localShell(): Promise<Shell> {
+  if (local$) return local$;
+  const { $ } = await import('zx');
+  const shell = $({
+    shell: '/bin/sh',
+    prefix: '',
+    postfix: '',
+    quiet: true,
+    nothrow: true,
+    detached: true,
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+  });
+  local$ = shell;
+  return shell;
+}
 
 /** Starts a command; without `input` its stdin stays open for the caller (held processes). */
-function start(cmd: Command, shell: string[], input: Buffer | undefined): ProcessPromise {
+function start($: Shell, cmd: Command, shell: string[], input: Buffer | undefined): ProcessPromise {
   const script = renderCommand(cmd);
   // A become shell (sudo ... sh) is started by sh with the script as its -c argument.
   const text = shell.length ? `exec ${shellCommandLine(shell)} -c ${shQuote(script)}` : script;
   const pieces = Object.assign([text], { raw: [text] }) as unknown as TemplateStringsArray;
-  const child = local$(input ? { input } : {})(pieces);
+  const child = $(input ? { input } : {})(pieces);
   // A command that exits without reading its stdin must not turn the unread input into an EPIPE crash.
   child.stdin.on('error', () => {});
   return child;
@@ -57,7 +65,7 @@ export class LocalTransport implements Transport {
   async run(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
     const shell = opts.shell ?? [];
     const started = Date.now();
-    const child = start(cmd, shell, stdinBytes(cmd) ?? Buffer.alloc(0));
+    const child = start(await localShell(), cmd, shell, stdinBytes(cmd) ?? Buffer.alloc(0));
     if (opts.onOutput) {
       const onOutput = opts.onOutput;
       collect(child.stdout, (t) => onOutput('stdout', t));
@@ -92,7 +100,7 @@ export class LocalTransport implements Transport {
   }
 
   async hold(cmd: Command, opts: { shell?: string[] } = {}): Promise<HeldProcess> {
-    const child = start({ parts: cmd.parts }, opts.shell ?? [], undefined);
+    const child = start(await localShell(), { parts: cmd.parts }, opts.shell ?? [], undefined);
     return holdChannel(
       {
         stdin: child.stdin,

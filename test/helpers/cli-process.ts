@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /** The compiled CLI entry point (`make build` or `npm ci` makes it). */
-export const CLI = path.resolve('dist/scripts/cli/main.js');
+export const CLI = path.resolve('dist/bin/waptops.js');
 
 /** What one CLI run produced. */
 export interface CliResult {
@@ -47,7 +47,7 @@ export function cliArgv(args: string[], isolation: CliIsolation = {}): string[] 
   return [...prefix, process.execPath, CLI, ...args];
 }
 
-/** Runs `node dist/scripts/cli/main.js ...args` with extra environment variables. */
+/** Runs `node dist/bin/waptops.js ...args` with extra environment variables. */
 export function runCli(
   args: string[],
   env: Record<string, string> = {},

@@ -17,7 +17,7 @@ const ROOMS: Record<string, string[]> = {
   'host-state': [''],
   run: ['', 'expressions', 'schema', 'host-state'],
 };
-const TOOLS = ['lab', 'bench'];
+const TOOLS = ['lab', 'bench', 'build'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -9,12 +9,13 @@ describe('the npm package', () => {
       encoding: 'utf8',
     });
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]?.files.map((f) => f.path) ?? [];
-    expect(files).toContain('dist/scripts/cli/main.js');
+    expect(files).toContain('dist/bin/waptops.js');
+    expect(files).toContain('dist/scripts/engine/schema/compiled-with.cjs');
     expect(files).toContain('playbooks/migrate-repo.yml');
     expect(files).toContain('schemas/playbook.schema.json');
     expect(files).toContain('dist/scripts/actions/tree-copy.sh');
     expect(files).toContain('dist/scripts/engine/host-state/detached-job.sh');
-    expect(files.filter((f) => /^(test|dist\/test|dist\/scripts\/(lab|bench))\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /^(test|dist\/test|dist\/scripts\/(lab|bench|build))\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
   });
 });

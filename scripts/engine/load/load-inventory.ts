@@ -5,7 +5,8 @@ import { type Problem, ValidationError } from '../../core/errors.js';
 import { didYouMean } from '../../core/suggest.js';
 import type { HostEntry, Inventory } from '../model.js';
 import { InventorySchema } from '../schema/inventory-schema.js';
-import { newAjv, schemaProblems, sortProblems, yamlLocator } from '../schema/problems.js';
+import { schemaProblems, sortProblems, yamlLocator } from '../schema/problems.js';
+import { validatorOf } from '../schema/validators.js';
 import { readYamlFile } from '../schema/yaml-limits.js';
 import {
   formatPath,
@@ -40,8 +41,6 @@ interface RawInventory {
   hosts: Record<string, RawHost | null>;
   groups?: Record<string, RawGroup>;
 }
-
-const validateInventoryShape = newAjv().compile(InventorySchema);
 
 /** True when a jump names an inventory host rather than `user@host:port`. */
 const jumpIsHostName = (jump: string) => !/[@:]/.test(jump);
@@ -141,6 +140,7 @@ export function parseInventory(file: string, text: string): Inventory {
       { pos: positionOf(src, []), path: '', message: 'empty file: an inventory needs hosts' },
     ]);
   }
+  const validateInventoryShape = validatorOf('plain', InventorySchema);
   if (!validateInventoryShape(data)) {
     throw new ValidationError(
       sortProblems(schemaProblems(yamlLocator(src), validateInventoryShape.errors ?? [])),

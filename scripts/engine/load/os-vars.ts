@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { ValidationError } from '../../core/errors.js';
 import { NamedMap } from '../schema/playbook-schema.js';
-import { namedPatterns, newAjv, schemaProblems, yamlLocator } from '../schema/problems.js';
+import { namedPatterns, schemaProblems, yamlLocator } from '../schema/problems.js';
+import { validatorOf } from '../schema/validators.js';
 import { readYamlFile } from '../schema/yaml-limits.js';
 import { parseYamlSource, sourceData } from '../schema/yaml-source.js';
 
@@ -13,11 +14,11 @@ import { parseYamlSource, sourceData } from '../schema/yaml-source.js';
 export const OS_VARS_FILE = 'os-vars.yml';
 
 const familyVars = Type.Optional(NamedMap(namedPatterns.identifier.pattern, Type.Unknown()));
-const OsVarsSchema = Type.Object(
+/** The shape of os-vars.yml: per-family vars. */
+export const OsVarsSchema = Type.Object(
   { debian: familyVars, rhel: familyVars, other: familyVars },
   { additionalProperties: false },
 );
-const validateOsVars = newAjv().compile(OsVarsSchema);
 
 /** The per-OS vars beside a playbook file ({} when there is no os-vars.yml); a bad file is a ValidationError. */
 export function loadOsVars(playbookFile: string): Record<string, Record<string, unknown>> {
@@ -29,7 +30,7 @@ export function loadOsVars(playbookFile: string): Record<string, Record<string, 
 export function readOsVars(file: string): Record<string, Record<string, unknown>> {
   const src = parseYamlSource(file, readYamlFile(file, 'os-vars file'));
   const data: unknown = sourceData(src) ?? {};
-  if (!validateOsVars(data))
-    throw new ValidationError(schemaProblems(yamlLocator(src), validateOsVars.errors ?? []));
+  const validate = validatorOf('plain', OsVarsSchema);
+  if (!validate(data)) throw new ValidationError(schemaProblems(yamlLocator(src), validate.errors ?? []));
   return data as Record<string, Record<string, unknown>>;
 }

@@ -2,12 +2,11 @@
 import type { ValidateFunction } from 'ajv';
 import type { Problem } from '../../core/errors.js';
 import type { ParamSpec } from '../model.js';
-import { newAjv, schemaProblems, yamlLocator } from '../schema/problems.js';
+import { schemaProblems, yamlLocator } from '../schema/problems.js';
+import { validatorOf } from '../schema/validators.js';
 import { formatPath, positionOf, type YamlSource } from '../schema/yaml-source.js';
 
 const waptopsKeywords = new Set(['secret', 'env', 'required', 'one_of']);
-const strictAjv = newAjv();
-const coercingAjv = newAjv({ coerceTypes: 'array' });
 
 /** The standard JSON Schema part of a param (without `secret`, `env`, `required`, `one_of`). */
 export function plainSchemaOf(spec: ParamSpec): Record<string, unknown> {
@@ -21,12 +20,17 @@ export function isRequired(spec: ParamSpec): boolean {
 
 /** A validator for values of this param as written in the playbook (no type coercion). */
 export function paramValidator(spec: ParamSpec): ValidateFunction {
-  return strictAjv.compile(plainSchemaOf(spec));
+  return validatorOf('plain', plainSchemaOf(spec));
+}
+
+/** The schema of `{ value }` whose validator turns text (from -e, env, files) into the param's type. */
+export function coercingSchemaOf(spec: ParamSpec): Record<string, unknown> {
+  return { type: 'object', properties: { value: plainSchemaOf(spec) } };
 }
 
 /** A validator of `{ value }` that turns text (from -e, env, files) into the param's type in place. */
 export function coercingParamValidator(spec: ParamSpec): ValidateFunction {
-  return coercingAjv.compile({ type: 'object', properties: { value: plainSchemaOf(spec) } });
+  return validatorOf('coercing', coercingSchemaOf(spec));
 }
 
 const isObject = (v: unknown): v is ParamSpec => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -6,8 +6,9 @@ import { checkExpression, defaultFactNames, type ExpressionContext } from '../ex
 import { templateExpressions } from '../expressions/expressions.js';
 import type { ParamSpec, Playbook, Step } from '../model.js';
 import { PlaybookSchema } from '../schema/playbook-schema.js';
-import { newAjv, schemaProblems, sortProblems, yamlLocator } from '../schema/problems.js';
+import { schemaProblems, sortProblems, yamlLocator } from '../schema/problems.js';
 import { rememberStepPath, staticWithProblems } from '../schema/step-with.js';
+import { validatorOf } from '../schema/validators.js';
 import {
   formatPath,
   type KeyPath,
@@ -34,7 +35,6 @@ export interface PlaybookCheckOptions {
   factNames?: readonly string[];
 }
 
-const validatePlaybookShape = newAjv().compile(PlaybookSchema);
 const templateOpen = '$' + '{{';
 const conditionKeys = ['when', 'until', 'changed_when', 'failed_when'] as const;
 
@@ -239,6 +239,7 @@ export function parsePlaybook(file: string, text: string, opts: PlaybookCheckOpt
     ]);
   }
   const problems: Problem[] = [];
+  const validatePlaybookShape = validatorOf('plain', PlaybookSchema);
   if (!validatePlaybookShape(data))
     problems.push(...schemaProblems(yamlLocator(src), validatePlaybookShape.errors ?? []));
   if (!isObject(data)) throw new ValidationError(sortProblems(problems));

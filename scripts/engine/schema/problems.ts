@@ -1,5 +1,5 @@
 // Turns ajv errors into Problems at the YAML position of the offending key or value.
-import { Ajv, type ErrorObject, type Options } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Problem, SourcePosition } from '../../core/errors.js';
 import { didYouMean } from '../../core/suggest.js';
 import {
@@ -22,11 +22,6 @@ export const namedPatterns = {
 } as const;
 
 const patternHints = new Map<string, string>(Object.values(namedPatterns).map((p) => [p.pattern, p.hint]));
-
-/** An ajv instance set up the way every waptops schema is checked (all errors, with schemas attached). */
-export function newAjv(extra: Options = {}): Ajv {
-  return new Ajv({ allErrors: true, verbose: true, strict: false, ...extra });
-}
 
 function describeValue(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);

@@ -6,17 +6,17 @@ import type { Problem } from '../../core/errors.js';
 import { isSecret } from '../../core/secret.js';
 import { wholeExpression } from '../expressions/expressions.js';
 import type { Step } from '../model.js';
-import { type Locator, newAjv, schemaProblems, yamlLocator } from './problems.js';
+import { type Locator, schemaProblems, yamlLocator } from './problems.js';
+import { validatorOf } from './validators.js';
 import { type KeyPath, pointerToPath, type YamlSource } from './yaml-source.js';
 
-// Scalars are converted to the type the schema asks for (`argv: [sleep, 2]`, a number from an expression).
-const ajv = newAjv({ useDefaults: true, coerceTypes: true });
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
+// Scalars are converted to the type the schema asks for (`argv: [sleep, 2]`, a number from an expression).
 function validatorFor(action: Action): ValidateFunction {
   let validate = compiled.get(action.schema);
   if (!validate) {
-    validate = ajv.compile(action.schema);
+    validate = validatorOf('with', action.schema);
     compiled.set(action.schema, validate);
   }
   return validate;

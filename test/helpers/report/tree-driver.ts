@@ -36,7 +36,7 @@ function scenario(name = 'sample'): RunEvent[] {
 /** Feeds a scenario to a tree renderer on stdout, a few milliseconds between events. */
 export async function main(): Promise<void> {
   const pauseDir = process.env.TREE_PAUSE_DIR;
-  const renderer = createRenderer('tree', { diff: true, stepCount: 3 });
+  const renderer = await createRenderer('tree', { diff: true, stepCount: 3 });
   for (const e of scenario(process.env.TREE_SCENARIO)) {
     renderer.sink(e);
     await sleep(20);

@@ -1,7 +1,7 @@
 // The fstab schema refuses /dev/... sources with a message that says what to use instead.
 import { describe, expect, it } from 'vitest';
 import { fstabAction } from '../../../scripts/actions/fstab.js';
-import { newAjv } from '../../../scripts/engine/schema/problems.js';
+import { newAjv } from '../../../scripts/engine/schema/validators.js';
 
 const validate = newAjv().compile(fstabAction.schema);
 

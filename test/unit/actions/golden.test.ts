@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { actions } from '../../../scripts/actions/index.js';
 import type { Change, Plan } from '../../../scripts/actions/types.js';
 import { isSecret, Secret } from '../../../scripts/core/secret.js';
-import { newAjv } from '../../../scripts/engine/schema/problems.js';
+import { newAjv } from '../../../scripts/engine/schema/validators.js';
 import { displayCommand } from '../../../scripts/transport/command.js';
 
 const root = join(import.meta.dirname, '../../fixtures/actions');

@@ -2,7 +2,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { actions } from '../../../scripts/actions/index.js';
-import { newAjv } from '../../../scripts/engine/schema/problems.js';
+import { newAjv } from '../../../scripts/engine/schema/validators.js';
 
 const ajv = newAjv();
 const wrongValues: unknown[] = [12345, 'not-this-type', true, [[{}]], { bogus: 1 }];
