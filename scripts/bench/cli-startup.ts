@@ -5,7 +5,7 @@ import { ms, spread, summarise, type Timings, verdict } from './stats.js';
 /** The target from the issue: `waptops --version` answers in under 200 ms. */
 export const STARTUP_TARGET_MS = 200;
 
-/** Spawns `node dist/scripts/cli/main.js --version` `runs` times per round; prints and returns the best round. */
+/** Spawns `node dist/bin/waptops.js --version` `runs` times per round; prints and returns the best round. */
 export async function measureCliStartup(runs = 20, rounds = 3): Promise<Timings> {
   const results: Timings[] = [];
   for (let round = 0; round < rounds; round++) {

@@ -6,7 +6,7 @@ import { startTestSshd, type TestSshd } from '../../test/helpers/test-sshd.js';
 import type { HostRecord, RunRecord } from '../report/collect.js';
 
 /** The compiled CLI (`make build`); benchmarks run from the repo root, like the fixture paths they use. */
-export const CLI_ENTRY = path.resolve('dist/scripts/cli/main.js');
+export const CLI_ENTRY = path.resolve('dist/bin/waptops.js');
 
 /** The `--json` report as docs/report-json.md describes it. */
 export type JsonReport = Omit<RunRecord, 'hosts'> & { version: 1; hosts: Record<string, HostRecord> };

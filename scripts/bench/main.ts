@@ -3,9 +3,23 @@ import { measureCliStartup } from './cli-startup.js';
 import { measureConcurrency } from './concurrency.js';
 import { measureCopy } from './copy.js';
 import { measureStepCost } from './engine-steps.js';
+import { fanoutOptions, measureFanout } from './fanout/fanout.js';
+import { fanoutMarkdown } from './fanout/fanout-report.js';
+import { machineDescription, PERFORMANCE_DOC, writePerformanceDoc } from './fanout/performance-doc.js';
 import { measureRoundTrips } from './step-overhead.js';
 
-const BENCHES = ['startup', 'roundtrip', 'steps', 'hosts', 'copy'] as const;
+const BENCHES = ['startup', 'roundtrip', 'steps', 'hosts', 'copy', 'fanout'] as const;
+
+/** The fan-out comparison: prints it and writes it to docs/PERFORMANCE.md. */
+async function runFanout(): Promise<void> {
+  const opts = fanoutOptions();
+  console.log(`  hosts ${opts.sizes.join(', ')}; ${opts.rounds} rounds; ${opts.tools.join(', ')}`);
+  const sizes = await measureFanout(opts);
+  const body = `${await machineDescription()}\n\n${fanoutMarkdown(sizes, opts.rounds)}`;
+  console.log(`\n${body}`);
+  await writePerformanceDoc(body);
+  console.log(`written to ${PERFORMANCE_DOC}`);
+}
 
 /** Runs the benchmarks named in `only` (all when empty), in the order of BENCHES. */
 export async function runBenchmarks(only: string[]): Promise<void> {
@@ -31,6 +45,12 @@ export async function runBenchmarks(only: string[]): Promise<void> {
   if (wanted('hosts')) {
     console.log('\n3. 50 hosts at once with the default --forks');
     await measureConcurrency();
+  }
+  if (wanted('fanout')) {
+    console.log(
+      '\n5. fan-out: waptops, ansible-playbook and raw ssh2 on the same hosts (docs/PERFORMANCE.md)',
+    );
+    await runFanout();
   }
   if (wanted('copy')) {
     console.log('\n4. migrate-repo copy-and-verify (tree_copy) against cp -a, two ext4 loop devices');
