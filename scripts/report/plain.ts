@@ -1,5 +1,6 @@
 // Plain renderer for CI and cron: one timestamped line per event, no cursor movement, no colour unless asked.
 
+import { writeSync } from 'node:fs';
 import { redact } from '../core/redact.js';
 import type { RunEvent } from '../engine/events.js';
 import { unifiedDiff } from './diff.js';
@@ -44,9 +45,30 @@ export function createPlainRenderer(opts: RendererOptions): Renderer {
   /** Per host: the running step's tag, when it started and when progress was last printed. */
   const running = new Map<string, { tag: string; startedAt: number; progressAt?: number }>();
 
+  // Lines of one turn of the event loop go out in one write: on a run over hundreds of hosts, one write
+  // per line to a pipe or terminal costs more than the engine itself.
   let flushed: Promise<void> = Promise.resolve();
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    flushed = new Promise((resolve) => out.write(text, () => resolve()));
+  };
+  // A run that ends with process.exit before the next turn still prints its last lines.
+  const flushOnExit = () => {
+    if (pending.length > 0 && 'fd' in out && typeof out.fd === 'number') writeSync(out.fd, pending.join(''));
+    pending = [];
+  };
+  process.once('exit', flushOnExit);
   const write = (text: string) => {
-    flushed = new Promise((resolve) => out.write(`${redact(text)}\n`, () => resolve()));
+    pending.push(`${redact(text)}\n`);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
   const line = (text: string) => write(`${timestamp(now())} ${text}`);
   const stepPrefix = (host: string) => `${host} ${running.get(host)?.tag ?? '[?]'}`;
@@ -125,5 +147,12 @@ export function createPlainRenderer(opts: RendererOptions): Renderer {
       }
     }
   };
-  return { sink, done: () => flushed };
+  return {
+    sink,
+    done: () => {
+      flush();
+      process.removeListener('exit', flushOnExit);
+      return flushed;
+    },
+  };
 }

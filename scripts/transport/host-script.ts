@@ -7,8 +7,8 @@ import { argv, type Command } from './command.js';
 
 const scripts = new Map<string, string>();
 
-/** The text of a script file, read once. */
-function scriptText(file: URL): string {
+/** The text of a script file beside the code, read once. */
+export function hostScriptText(file: URL): string {
   let text = scripts.get(file.href);
   if (text === undefined) {
     text = readFileSync(file, 'utf8');
@@ -22,5 +22,5 @@ function scriptText(file: URL): string {
  * arguments, each one quoted; $0 is the script's name without `.sh`.
  */
 export function hostScript(file: URL, ...args: string[]): Command {
-  return argv('sh', '-c', scriptText(file), path.basename(fileURLToPath(file), '.sh'), ...args);
+  return argv('sh', '-c', hostScriptText(file), path.basename(fileURLToPath(file), '.sh'), ...args);
 }

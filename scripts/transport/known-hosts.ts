@@ -70,22 +70,41 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
-function patternsMatch(field: string, name: string): boolean {
-  if (field.startsWith('|')) return hashedPatternMatches(field, name);
-  let matched = false;
-  for (const raw of field.split(',')) {
-    const negated = raw.startsWith('!');
-    const pattern = negated ? raw.slice(1) : raw;
-    if (!globToRegExp(pattern).test(name)) continue;
-    if (negated) return false;
-    matched = true;
+/** A test of one host name against one pattern: plain names are compared, only globs become regexps. */
+function patternTest(pattern: string): (name: string) => boolean {
+  if (!/[*?]/.test(pattern)) {
+    const lower = pattern.toLowerCase();
+    return (name) => name.toLowerCase() === lower;
   }
-  return matched;
+  const re = globToRegExp(pattern);
+  return (name) => re.test(name);
 }
 
-/** Every key line in known_hosts text that applies to `name` (`@cert-authority` lines are skipped). */
-export function keysForHost(text: string, name: string): KnownKey[] {
-  const found: KnownKey[] = [];
+/** The matcher of a line's host field (a comma list with `!` negations, or one hashed `|1|` name). */
+function fieldMatcher(field: string): (name: string) => boolean {
+  if (field.startsWith('|')) return (name) => hashedPatternMatches(field, name);
+  const tests = field.split(',').map((raw) => {
+    const negated = raw.startsWith('!');
+    return { negated, test: patternTest(negated ? raw.slice(1) : raw) };
+  });
+  return (name) => {
+    let matched = false;
+    for (const t of tests) {
+      if (!t.test(name)) continue;
+      if (t.negated) return false;
+      matched = true;
+    }
+    return matched;
+  };
+}
+
+/** One key line, parsed once. */
+interface KnownLine extends KnownKey {
+  matches: (name: string) => boolean;
+}
+
+function parseKnownHosts(text: string): KnownLine[] {
+  const lines: KnownLine[] = [];
   text.split('\n').forEach((rawLine, i) => {
     const fields = rawLine.trim().split(/\s+/);
     if (!fields[0] || fields[0].startsWith('#')) return;
@@ -96,10 +115,37 @@ export function keysForHost(text: string, name: string): KnownKey[] {
       fields.shift();
     }
     const [hosts, keyType, keyBase64] = fields;
-    if (!hosts || !keyType || !keyBase64 || !patternsMatch(hosts, name)) return;
-    found.push({ keyType, key: Buffer.from(keyBase64, 'base64'), line: i + 1, revoked });
+    if (!hosts || !keyType || !keyBase64) return;
+    lines.push({
+      keyType,
+      key: Buffer.from(keyBase64, 'base64'),
+      line: i + 1,
+      revoked,
+      matches: fieldMatcher(hosts),
+    });
   });
-  return found;
+  return lines;
+}
+
+// A run checks every host against the same file: it is parsed once per content, not once per host.
+const parsed = new Map<string, KnownLine[]>();
+const PARSED_KEPT = 8;
+
+function knownLinesOf(text: string): KnownLine[] {
+  let lines = parsed.get(text);
+  if (!lines) {
+    lines = parseKnownHosts(text);
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(text, lines);
+  }
+  return lines;
+}
+
+/** Every key line in known_hosts text that applies to `name` (`@cert-authority` lines are skipped). */
+export function keysForHost(text: string, name: string): KnownKey[] {
+  return knownLinesOf(text)
+    .filter((l) => l.matches(name))
+    .map(({ keyType, key, line, revoked }) => ({ keyType, key, line, revoked }));
 }
 
 /** Compares a presented key with the file's keys for the host. */

@@ -7,10 +7,20 @@ import { shQuote } from './command.js';
 /** Seconds coreutils `timeout` waits after TERM before it sends KILL. */
 export const KILL_AFTER_SECONDS = 5;
 
+const MARKER_BYTES = 12;
+// Random bytes are drawn for 256 markers at a time: one system call instead of one per command.
+let pool = Buffer.alloc(0);
+
 /** A fresh end marker for one command; random so command output cannot fake it. */
 export function newMarker(): string {
-  return `__WAPTOPS_END_${randomBytes(12).toString('hex')}__`;
+  if (pool.length < MARKER_BYTES) pool = randomBytes(MARKER_BYTES * 256);
+  const bytes = pool.subarray(0, MARKER_BYTES);
+  pool = pool.subarray(MARKER_BYTES);
+  return `__WAPTOPS_END_${bytes.toString('hex')}__`;
 }
+
+/** A file descriptor the persistent shell keeps open for itself (the run lock); no command inherits it. */
+export const SHELL_HELD_FD = 9;
 
 /** What one framed command needs: its shell text, optional stdin bytes and timeout. */
 export interface FramedCommand {
@@ -30,12 +40,24 @@ export function frameScript(cmd: FramedCommand, marker: string): string {
       ? `printf '%s' ${shQuote(cmd.stdin.toString('base64'))} | base64 -d | `
       : '';
   const redirect = source ? '' : ' </dev/null';
+  const closeHeld = ` ${SHELL_HELD_FD}<&-`;
   const body =
     cmd.timeoutMs !== undefined
-      ? `timeout -k ${KILL_AFTER_SECONDS} ${Math.max(cmd.timeoutMs / 1000, 0.001).toFixed(3)} sh -c ${shQuote(cmd.text)}${redirect}`
-      : `( eval ${shQuote(cmd.text)} )${redirect}`;
+      ? `timeout -k ${KILL_AFTER_SECONDS} ${Math.max(cmd.timeoutMs / 1000, 0.001).toFixed(3)} sh -c ${shQuote(cmd.text)}${redirect}${closeHeld}`
+      : `( eval ${shQuote(cmd.text)} )${redirect}${closeHeld}`;
   const m = shQuote(marker);
   return `${source}${body}; __waptops_status=$?; printf '%s %s\\n' ${m} "$__waptops_status"; printf '%s %s\\n' ${m} "$__waptops_status" >&2\n`;
+}
+
+/**
+ * The script line for a command the shell runs itself, not in a subshell: what it opens or sets lasts
+ * as long as the shell. Only for waptops' own fixed scripts (an `exit` in it would end the shell).
+ */
+export function frameInShellScript(text: string, marker: string): string {
+  const m = shQuote(marker);
+  return `{ ${text}
+} </dev/null; __waptops_status=$?; printf '%s %s\n' ${m} "$__waptops_status"; printf '%s %s\n' ${m} "$__waptops_status" >&2
+`;
 }
 
 function markerPrefixLength(data: Buffer, marker: Buffer): number {

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import {
   type FramedCommand,
   FrameReader,
+  frameInShellScript,
   frameScript,
   KILL_AFTER_SECONDS,
   newMarker,
@@ -74,6 +75,13 @@ export class ShellSession {
     return next;
   }
 
+  /** Runs a command in the shell itself (see frameInShellScript) after those already queued. */
+  runInShell(text: string): Promise<RunResult> {
+    const next = this.queue.then(() => this.runNow({ text }, {}, true));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
   /** Ends the shell: EOF on its stdin, then a hard close. */
   close(): void {
     this.io.stdin.end();
@@ -85,7 +93,11 @@ export class ShellSession {
     this.io.destroy();
   }
 
-  private runNow(cmd: FramedCommand, opts: Pick<RunOptions, 'onOutput'>): Promise<RunResult> {
+  private runNow(
+    cmd: FramedCommand,
+    opts: Pick<RunOptions, 'onOutput'>,
+    inShell = false,
+  ): Promise<RunResult> {
     if (this.ended) return Promise.reject(this.failure(this.ended));
     const marker = newMarker();
     this.stderrTail = '';
@@ -126,7 +138,7 @@ export class ShellSession {
           this.kill('the shell stopped answering after a timeout');
         }, cmd.timeoutMs + GRACE_MS);
       }
-      this.io.stdin.write(frameScript(cmd, marker));
+      this.io.stdin.write(inShell ? frameInShellScript(cmd.text, marker) : frameScript(cmd, marker));
     });
   }
 

@@ -64,6 +64,10 @@ export class SshTransport implements Transport {
     );
   }
 
+  async runInShell(cmd: Command): Promise<RunResult> {
+    return (await this.shell([])).runInShell(renderCommand(cmd));
+  }
+
   async hold(cmd: Command, opts: { shell?: string[] } = {}): Promise<HeldProcess> {
     const line = `${shellCommandLine(opts.shell ?? [])} -c ${shQuote(renderCommand(cmd))}`;
     const channel = await this.exec(line);

@@ -38,6 +38,11 @@ export interface Transport {
   readonly host: string;
   connect(): Promise<void>;
   run(cmd: Command, opts?: RunOptions): Promise<RunResult>;
+  /**
+   * Runs a command in the login user's persistent shell itself, not in a subshell, so what it opens
+   * lasts as long as that shell and its connection (the run lock). Transports without one leave it out.
+   */
+  runInShell?(cmd: Command): Promise<RunResult>;
   /** Starts a command that lives until released or until the connection drops. */
   hold(cmd: Command, opts?: { shell?: string[] }): Promise<HeldProcess>;
   put(

@@ -73,7 +73,9 @@ function targetAndTemp(path: string): Command {
   return inSequence(
     raw('set -e'),
     sh`f=$(readlink -f -- ${path})`,
-    raw('t=$(mktemp "$(dirname -- "$f")/.waptops.XXXXXX")'),
+    // $f is absolute (readlink -f): its directory is what precedes the last slash, no dirname needed.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
+    raw('t=$(mktemp "${f%/*}/.waptops.XXXXXX")'),
     raw(`trap 'rm -f -- "$t"' EXIT`),
   );
 }
@@ -81,7 +83,9 @@ function targetAndTemp(path: string): Command {
 function backupAndMove(backupPath: string | undefined): Command {
   return inSequence(
     ...(backupPath ? [sh`if [ -e "$f" ]; then cp -p -- "$f" ${backupPath}; fi`] : []),
-    raw('sync'),
+    // The new content is on disk before the rename: the temp file's own fsync, not a sync of every
+    // filesystem (coreutils before 8.24 ignores the argument, warns, and syncs all).
+    raw('sync -- "$t" 2>/dev/null || sync'),
     raw('mv -f -- "$t" "$f"'),
     raw('trap - EXIT'),
   );

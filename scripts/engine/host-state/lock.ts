@@ -1,7 +1,8 @@
 // The run lock held on each host for the whole run: flock on a file under /run/lock.
 import os from 'node:os';
 import { LockError } from '../../core/errors.js';
-import { sh } from '../../transport/command.js';
+import { raw, sh, shQuote } from '../../transport/command.js';
+import { hostScriptText } from '../../transport/host-script.js';
 import type { HeldProcess, Transport } from '../../transport/types.js';
 
 /** Who holds a lock: written on the host next to the lock file. */
@@ -57,22 +58,51 @@ export function describeHolder(h: LockHolder | undefined): string {
   return `${h.user}@${h.controller} pid ${h.pid} running ${h.playbook} since ${h.started}`;
 }
 
-/** Takes the host's run lock or throws LockError naming the holder. */
+const LOCK_IN_SHELL = new URL('./lock-in-shell.sh', import.meta.url);
+// Clears the holder, then closes the lock's fd in the shell (which frees the lock).
+const UNLOCK_IN_SHELL = ': >"$__waptops_lock.info" 2>/dev/null; exec 9<&-';
+
+/**
+ * Takes the host's run lock or throws LockError naming the holder. Over SSH the persistent login shell
+ * holds it (no extra channel or process); elsewhere a held `sh` process does.
+ */
 export async function acquireLock(t: Transport, holder: LockHolder): Promise<HeldLock> {
-  const proc: HeldProcess = await t.hold(sh`sh -c ${LOCK_SCRIPT} waptops-lock ${JSON.stringify(holder)}`);
-  const line = await proc.firstLine;
-  const [word, ...rest] = line.split(' ');
+  const held = t.runInShell ? await lockInShell(t, holder) : await lockInProcess(t, holder);
+  const [word, ...rest] = held.line.split(' ');
   const info = rest.join(' ').trim();
   if (word === 'LOCKED') {
     const stale = info ? parseHolder(info) : undefined;
-    return { stale, release: () => proc.release() };
+    return { stale, release: held.release };
   }
-  await proc.release();
+  await held.release();
   if (word === 'BUSY') {
     throw new LockError(
       `${t.host}: locked by ${describeHolder(parseHolder(info))}`,
       'wait for that run to end; the lock is released when its connection closes',
     );
   }
-  throw new LockError(`${t.host}: cannot take the run lock: ${line || 'no answer'}`);
+  throw new LockError(`${t.host}: cannot take the run lock: ${held.line || 'no answer'}`);
+}
+
+/** A lock attempt: the first line it printed, and how to let go. */
+interface LockAttempt {
+  line: string;
+  release(): Promise<void>;
+}
+
+async function lockInShell(t: Transport, holder: LockHolder): Promise<LockAttempt> {
+  const runInShell = t.runInShell?.bind(t) as NonNullable<Transport['runInShell']>;
+  const take = raw(`__waptops_holder=${shQuote(JSON.stringify(holder))}\n${hostScriptText(LOCK_IN_SHELL)}`);
+  const r = await runInShell(take);
+  return {
+    line: r.stdout.split('\n')[0] ?? '',
+    release: async () => {
+      await runInShell(raw(UNLOCK_IN_SHELL)).catch(() => undefined); // a lost shell has freed it already
+    },
+  };
+}
+
+async function lockInProcess(t: Transport, holder: LockHolder): Promise<LockAttempt> {
+  const proc: HeldProcess = await t.hold(sh`sh -c ${LOCK_SCRIPT} waptops-lock ${JSON.stringify(holder)}`);
+  return { line: await proc.firstLine, release: () => proc.release() };
 }

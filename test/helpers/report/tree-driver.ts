@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunEvent } from '../../../scripts/engine/events.js';
-import { createRenderer } from '../../../scripts/report/index.js';
+import { createTreeRenderer } from '../../../scripts/report/tree.js';
 import { runEvents } from './events.js';
 import { failedCheckRun, sampleRun } from './sample.js';
 
@@ -36,7 +36,8 @@ function scenario(name = 'sample'): RunEvent[] {
 /** Feeds a scenario to a tree renderer on stdout, a few milliseconds between events. */
 export async function main(): Promise<void> {
   const pauseDir = process.env.TREE_PAUSE_DIR;
-  const renderer = await createRenderer('tree', { diff: true, stepCount: 3 });
+  // Imported statically: runnerImport closes its module runner once the driver is loaded.
+  const renderer = createTreeRenderer({ diff: true, stepCount: 3 });
   for (const e of scenario(process.env.TREE_SCENARIO)) {
     renderer.sink(e);
     await sleep(20);
