@@ -53,7 +53,7 @@ build: $(NODE_MODULES)
 # The lab's stand-ins named as WAPT names them (no .sh) are checked by their own #! line.
 lint: $(NODE_MODULES) shellcheck
 	npx biome check .
-	shellcheck -s sh scripts/actions/*.sh scripts/engine/host-state/*.sh scripts/lab/*.sh playbooks/scripts/*.sh $$(find scripts/lab/rootfs -name '*.sh')
+	shellcheck -s sh scripts/actions/*.sh scripts/engine/host-state/*.sh scripts/lab/*.sh scripts/bench/fanout/*.sh playbooks/scripts/*.sh $$(find scripts/lab/rootfs -name '*.sh')
 	shellcheck scripts/lab/rootfs/base/usr/bin/* scripts/lab/rootfs/base/opt/wapt/bin/python scripts/lab/rootfs/base/opt/wapt/lab/selinux/*
 
 typecheck: $(NODE_MODULES)
