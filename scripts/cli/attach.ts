@@ -1,15 +1,13 @@
 // `waptops attach HOST [--become] -- CMD ARGS...`: runs one command on a host with the local terminal attached (PTY).
-import { loadInventory } from '../engine/load/load-inventory.js';
 import { selectHosts } from '../engine/load/select-hosts.js';
 import type { HostEntry } from '../engine/model.js';
 import { sshConfigFor } from '../engine/run/connect.js';
 import { attachCommandLine, runInPty } from '../transport/pty.js';
 import { fail } from './fail.js';
-import { inventoryPath } from './paths.js';
+import { type InventoryCliOptions, openInventory } from './inventory.js';
 
 /** Options of `waptops attach`. */
-export interface AttachCliOptions {
-  inventory?: string;
+export interface AttachCliOptions extends InventoryCliOptions {
   become?: boolean;
 }
 
@@ -17,7 +15,7 @@ export interface AttachCliOptions {
 export async function attachCommand(host: string, command: string[], opts: AttachCliOptions): Promise<void> {
   if (command.length === 0)
     fail('give the command to run after --', 'e.g. waptops attach deb1 --become -- top');
-  const inventory = loadInventory(inventoryPath(opts.inventory));
+  const inventory = openInventory(opts);
   const names = selectHosts(inventory, host);
   if (names.length !== 1) fail(`'${host}' matches ${names.length} hosts; attach takes exactly one`);
   const entry = inventory.hosts.get(names[0] as string) as HostEntry;

@@ -3,16 +3,15 @@
 import type { Finding as LintFinding } from '../actions/repo-lint.js';
 import type { HeldFinding } from '../actions/verdict.js';
 import { WaptopsError } from '../core/errors.js';
-import { loadInventory } from '../engine/load/load-inventory.js';
 import { loadPlaybook } from '../engine/load/load-playbook.js';
 import { resolveParams } from '../engine/load/params.js';
 import { selectHosts } from '../engine/load/select-hosts.js';
+import { type InventoryCliOptions, openInventory } from './inventory.js';
 import { runFromCli } from './orchestrate.js';
-import { inventoryPath, playbookPath } from './paths.js';
+import { playbookPath } from './paths.js';
 
 /** Options of `waptops doctor` as commander parses them. */
-export interface DoctorCliOptions {
-  inventory?: string;
+export interface DoctorCliOptions extends InventoryCliOptions {
   json?: string;
   plain?: boolean;
 }
@@ -43,7 +42,7 @@ export function formatFindings(host: string, found: HostFindings, hostError?: st
 /** Runs the doctor playbook on the hosts HOST names, prints the findings, exits 0 (nothing wrong), 2 (an error) or 3 (unreachable). */
 export async function doctorCommand(host: string, opts: DoctorCliOptions): Promise<void> {
   const playbook = loadPlaybook(playbookPath('doctor'));
-  const inventory = loadInventory(inventoryPath(opts.inventory));
+  const inventory = openInventory(opts);
   const hosts = selectHosts(inventory, host);
   if (hosts.length === 0) throw new WaptopsError(`no host matches '${host}'`);
   const params = await resolveParams(playbook, { extra: {}, secretFiles: {}, env: process.env });

@@ -1,17 +1,16 @@
 // `waptops facts HOST`: connects to one host and prints every named fact as JSON.
 
 import { HostSession } from '../engine/host-session.js';
-import { loadInventory } from '../engine/load/load-inventory.js';
 import { selectHosts } from '../engine/load/select-hosts.js';
 import type { HostEntry } from '../engine/model.js';
 import { transportFor } from '../engine/run/connect.js';
 import { factsByName } from '../facts/index.js';
 import type { Fact } from '../facts/types.js';
-import { inventoryPath } from './paths.js';
+import { type InventoryCliOptions, openInventory } from './inventory.js';
 
 /** Prints the facts of one inventory host. */
-export async function factsCommand(host: string, opts: { inventory?: string }): Promise<void> {
-  const inventory = loadInventory(inventoryPath(opts.inventory));
+export async function factsCommand(host: string, opts: InventoryCliOptions): Promise<void> {
+  const inventory = openInventory(opts);
   const [name] = selectHosts(inventory, host);
   const entry = inventory.hosts.get(name as string) as HostEntry;
   const transport = transportFor(entry, inventory);

@@ -4,6 +4,8 @@ import { Command, Option } from 'commander';
 import { fail } from './fail.js';
 import { packageVersion } from './paths.js';
 
+const sshConfigHelp =
+  'OpenSSH client config filling what the inventory leaves unset (default ~/.ssh/config; none: no file)';
 const collect = (value: string, prev: string[]) => [...prev, value];
 
 // A reader that stops early (`waptops list | head`) ends the output, not the program with a stack trace.
@@ -32,13 +34,15 @@ program
   .command('validate')
   .description('check playbooks and inventories (default: playbooks/*.yml and inventory/*.yml)')
   .argument('[files...]')
-  .action(async (files: string[]) => (await import('./validate.js')).validateCommand(files));
+  .option('--ssh-config <file>', sshConfigHelp)
+  .action(async (files: string[], opts) => (await import('./validate.js')).validateCommand(files, opts));
 
 program
   .command('facts')
   .description('print the facts of a host as JSON')
   .argument('<host>')
   .option('-i, --inventory <file>', 'inventory file')
+  .option('--ssh-config <file>', sshConfigHelp)
   .action(async (host: string, opts) => (await import('./facts.js')).factsCommand(host, opts));
 
 program
@@ -46,6 +50,7 @@ program
   .description('every read-only check of a WAPT server, each finding with its guide section and fix')
   .argument('<host>')
   .option('-i, --inventory <file>', 'inventory file')
+  .option('--ssh-config <file>', sshConfigHelp)
   .option('--json <file>', 'write a JSON report')
   .option('--plain', 'plain lines even on a terminal')
   .action(async (host: string, opts) => (await import('./doctor.js')).doctorCommand(host, opts));
@@ -55,6 +60,7 @@ program
   .description('run a playbook (a name from playbooks/ or a path)')
   .argument('<playbook>')
   .option('-i, --inventory <file>', 'inventory file (default inventory/lab.yml, else inventory/hosts.yml)')
+  .option('--ssh-config <file>', sshConfigHelp)
   .option('-l, --limit <pattern>', 'hosts, groups or globs, comma separated; !x excludes')
   .option('-e, --extra <key=value>', 'a playbook param (repeatable)', collect, [])
   .option('--secret-file <name=path>', 'read a secret param from a file (repeatable)', collect, [])
@@ -77,6 +83,7 @@ program
   .argument('<host>')
   .argument('<command...>', 'the command and its arguments, after --')
   .option('-i, --inventory <file>', 'inventory file')
+  .option('--ssh-config <file>', sshConfigHelp)
   .option('--become', 'run it as root (through sudo when not logged in as root)')
   .action(async (host: string, command: string[], opts) =>
     (await import('./attach.js')).attachCommand(host, command, opts),

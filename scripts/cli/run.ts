@@ -1,18 +1,17 @@
 // `waptops run`: load and check everything, confirm, run, report, audit, exit with the run's code.
 
 import { ValidationError, WaptopsError } from '../core/errors.js';
-import { loadInventory } from '../engine/load/load-inventory.js';
 import { loadPlaybook } from '../engine/load/load-playbook.js';
 import { resolveParams } from '../engine/load/params.js';
 import { selectHosts, shardHosts } from '../engine/load/select-hosts.js';
 import { maskParams } from '../engine/run/scope.js';
+import { type InventoryCliOptions, openInventory } from './inventory.js';
 import { runFromCli } from './orchestrate.js';
-import { inventoryPath, playbookPath } from './paths.js';
+import { playbookPath } from './paths.js';
 import { confirmRun, promptSecret } from './prompt.js';
 
 /** Options of `waptops run` as commander parses them. */
-export interface RunCliOptions {
-  inventory?: string;
+export interface RunCliOptions extends InventoryCliOptions {
   limit?: string;
   extra: string[];
   secretFile: string[];
@@ -63,7 +62,7 @@ function parseShard(s: string | undefined): { k: number; n: number } | undefined
 /** Runs a playbook from the command line and exits with the documented code. */
 export async function runCommand(playbookArg: string, opts: RunCliOptions): Promise<void> {
   const playbook = loadPlaybook(playbookPath(playbookArg));
-  const inventory = loadInventory(inventoryPath(opts.inventory));
+  const inventory = openInventory(opts);
   const shard = parseShard(opts.shard);
   if (opts.rollback && !playbook.transaction) {
     throw new WaptopsError(

@@ -5,6 +5,7 @@ import { formatProblem, type Problem, ValidationError } from '../core/errors.js'
 import { loadInventory } from '../engine/load/load-inventory.js';
 import { loadPlaybook } from '../engine/load/load-playbook.js';
 import { OS_VARS_FILE, readOsVars } from '../engine/load/os-vars.js';
+import { sshConfigOption } from './inventory.js';
 import { playbooksDir } from './paths.js';
 
 function defaultFiles(): string[] {
@@ -24,12 +25,13 @@ export function isInventoryFile(file: string): boolean {
 }
 
 /** Validates the given files (default: all playbooks and inventories); exits 1 on any problem. */
-export function validateCommand(files: string[]): void {
+export function validateCommand(files: string[], opts: { sshConfig?: string } = {}): void {
   const targets = files.length > 0 ? files : defaultFiles();
+  const sshConfig = targets.some(isInventoryFile) ? sshConfigOption(opts.sshConfig) : undefined;
   const problems: Problem[] = [];
   for (const file of targets) {
     try {
-      if (isInventoryFile(file)) loadInventory(file);
+      if (isInventoryFile(file)) loadInventory(file, { sshConfig });
       else if (path.basename(file) === OS_VARS_FILE) readOsVars(file);
       else loadPlaybook(file);
       process.stdout.write(`ok  ${file}\n`);

@@ -1,5 +1,6 @@
 // The loaded, validated shapes of playbooks and inventories, with source positions kept.
 import type { SourcePosition } from '../core/errors.js';
+import type { SshConfigFile } from '../transport/ssh-config-file.js';
 
 /** A JSON Schema of one playbook input; `secret`, `env` and `description` are waptops keywords. */
 export interface ParamSpec {
@@ -74,7 +75,7 @@ export interface HostEntry {
   /** Default become for every step on this host. */
   become: boolean | string;
   connectTimeout: number;
-  /** ProxyJump: another inventory host name or `user@host:port`. */
+  /** ProxyJump: a comma chain of inventory host names or `[user@]host[:port]`, the first hop first. */
   jump?: string;
   vars: Record<string, unknown>;
   groups: string[];
@@ -87,4 +88,6 @@ export interface Inventory {
   hosts: Map<string, HostEntry>;
   /** Group name -> host names (children expanded). */
   groups: Map<string, string[]>;
+  /** The OpenSSH client config the hosts were completed from; also applied to jump hosts outside the inventory. */
+  sshConfig?: SshConfigFile;
 }

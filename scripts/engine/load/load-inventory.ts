@@ -1,8 +1,10 @@
 // Loads an inventory file into hosts with their connection settings, groups and merged vars.
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { type Problem, ValidationError } from '../../core/errors.js';
 import { didYouMean } from '../../core/suggest.js';
+import type { SshConfigFile } from '../../transport/ssh-config-file.js';
+import { sshHostSettings } from '../../transport/ssh-config-host.js';
 import type { HostEntry, Inventory } from '../model.js';
 import { InventorySchema } from '../schema/inventory-schema.js';
 import { schemaProblems, sortProblems, yamlLocator } from '../schema/problems.js';
@@ -12,10 +14,12 @@ import {
   formatPath,
   keyPositionOf,
   parseYamlSource,
+  positionInString,
   positionOf,
   sourceData,
   type YamlSource,
 } from '../schema/yaml-source.js';
+import { connectionFields } from './connection-settings.js';
 import { groupMembers, groupProblems, precedenceOrder, type RawGroup } from './inventory-groups.js';
 
 /** Host selection works on a loaded inventory; re-exported for callers of the loader. */
@@ -51,7 +55,12 @@ function jumpOf(inv: RawInventory, name: string): string | undefined {
   return jump === name ? undefined : jump;
 }
 
-function hostProblems(src: YamlSource, inv: RawInventory): Problem[] {
+/** True when the ssh config gives `name` a HostName (an alias it knows). */
+function isSshAlias(sshConfig: SshConfigFile | undefined, name: string): boolean {
+  return sshConfig !== undefined && sshHostSettings(sshConfig, { name }).hostName !== undefined;
+}
+
+function hostProblems(src: YamlSource, inv: RawInventory, sshConfig: SshConfigFile | undefined): Problem[] {
   const out: Problem[] = [];
   const names = Object.keys(inv.hosts);
   const at = (path: (string | number)[], message: string) => ({
@@ -59,22 +68,24 @@ function hostProblems(src: YamlSource, inv: RawInventory): Problem[] {
     path: formatPath(path),
     message,
   });
-  const defaultJump = inv.defaults?.jump;
-  if (defaultJump && jumpIsHostName(defaultJump) && !names.includes(defaultJump)) {
-    out.push(at(['defaults', 'jump'], `unknown host '${defaultJump}'${didYouMean(defaultJump, names)}`));
-  }
-  for (const [name, host] of Object.entries(inv.hosts)) {
-    if ((host?.connection ?? 'ssh') === 'ssh' && !host?.address) {
-      out.push({
-        pos: keyPositionOf(src, ['hosts', name]),
-        path: formatPath(['hosts', name]),
-        message: "missing required 'address' (or set `connection: local`)",
-      });
+  // Each hop of a jump chain is an inventory host, an ssh config alias, or `user@host:port`.
+  const unknownHops = (jump: string, path: (string | number)[]) => {
+    for (const hop of jump.split(',')) {
+      if (jumpIsHostName(hop) && !names.includes(hop) && !isSshAlias(sshConfig, hop)) {
+        out.push({
+          pos: positionInString(src, path, hop),
+          path: formatPath(path),
+          message: `unknown host '${hop}'${didYouMean(hop, names)}`,
+        });
+      }
     }
+  };
+  if (inv.defaults?.jump) unknownHops(inv.defaults.jump, ['defaults', 'jump']);
+  for (const [name, host] of Object.entries(inv.hosts)) {
     const jump = host?.jump;
-    if (!jump || !jumpIsHostName(jump)) continue;
-    if (!names.includes(jump))
-      out.push(at(['hosts', name, 'jump'], `unknown host '${jump}'${didYouMean(jump, names)}`));
+    if (!jump) continue;
+    unknownHops(jump, ['hosts', name, 'jump']);
+    if (!jumpIsHostName(jump) || jump.includes(',')) continue;
     const chain = [name];
     for (let next: string | undefined = jump; next && jumpIsHostName(next); next = jumpOf(inv, next)) {
       if (chain.includes(next)) {
@@ -100,39 +111,44 @@ function buildHost(
   name: string,
   groupsInOrder: string[],
   members: Map<string, Set<string>>,
+  sshConfig: SshConfigFile | undefined,
 ): HostEntry {
   const host = inv.hosts[name] ?? {};
   const d = inv.defaults ?? {};
   const groups = groupsInOrder.filter((g) => members.get(g)?.has(name));
   const vars = Object.assign({}, inv.vars, ...groups.map((g) => inv.groups?.[g]?.vars ?? {}), host.vars);
   const connection = host.connection ?? 'ssh';
-  const entry: HostEntry = {
+  const written = {
+    address: host.address ?? (connection === 'local' ? '127.0.0.1' : undefined),
+    port: host.port ?? d.port,
+    user: host.user ?? d.user,
+    identityFile: resolvePath(src.file, host.identity_file ?? d.identity_file),
+    knownHosts: resolvePath(src.file, host.known_hosts ?? d.known_hosts),
+    hostKeyPolicy: host.host_key_policy ?? d.host_key_policy,
+    connectTimeout: host.connect_timeout ?? d.connect_timeout,
+    jump: jumpOf(inv, name),
+  };
+  return {
     name,
     connection,
-    address: host.address ?? '127.0.0.1',
-    port: host.port ?? d.port ?? 22,
-    user: host.user ?? d.user ?? userInfo().username,
-    hostKeyPolicy: host.host_key_policy ?? d.host_key_policy ?? 'strict',
+    ...connectionFields(name, written, connection === 'ssh' ? sshConfig : undefined),
     become: host.become ?? d.become ?? false,
-    connectTimeout: host.connect_timeout ?? d.connect_timeout ?? 10,
     vars,
     groups,
     pos: keyPositionOf(src, ['hosts', name]),
   };
-  const identityFile = resolvePath(src.file, host.identity_file ?? d.identity_file);
-  const knownHosts = resolvePath(src.file, host.known_hosts ?? d.known_hosts);
-  const jump = jumpOf(inv, name);
-  if (identityFile) entry.identityFile = identityFile;
-  if (knownHosts) entry.knownHosts = knownHosts;
-  if (jump) entry.jump = jump;
-  return entry;
+}
+
+/** How to load an inventory: the OpenSSH client config that fills what the inventory leaves unset. */
+export interface InventoryOptions {
+  sshConfig?: SshConfigFile;
 }
 
 /**
  * Parses and validates inventory text. Vars merge as: inventory `vars` < group vars (parents
  * before children, then by name) < host vars. `all` is the implicit group of every host.
  */
-export function parseInventory(file: string, text: string): Inventory {
+export function parseInventory(file: string, text: string, options: InventoryOptions = {}): Inventory {
   const src = parseYamlSource(file, text);
   const data: unknown = sourceData(src);
   if (data === null || data === undefined) {
@@ -149,22 +165,25 @@ export function parseInventory(file: string, text: string): Inventory {
   const inv = data as RawInventory;
   const groups = inv.groups ?? {};
   const hostNames = Object.keys(inv.hosts);
-  const problems = [...hostProblems(src, inv), ...groupProblems(src, hostNames, groups)];
+  const { sshConfig } = options;
+  const problems = [...hostProblems(src, inv, sshConfig), ...groupProblems(src, hostNames, groups)];
   if (problems.length > 0) throw new ValidationError(sortProblems(problems));
   const members = new Map(Object.keys(groups).map((g) => [g, groupMembers(groups, g)]));
   const order = precedenceOrder(groups);
-  const hosts = new Map(hostNames.map((name) => [name, buildHost(src, inv, name, order, members)]));
+  const hosts = new Map(
+    hostNames.map((name) => [name, buildHost(src, inv, name, order, members, sshConfig)]),
+  );
   const groupMap = new Map<string, string[]>([['all', hostNames]]);
   for (const [g, set] of members)
     groupMap.set(
       g,
       hostNames.filter((h) => set.has(h)),
     );
-  return { file, hosts, groups: groupMap };
+  return { file, hosts, groups: groupMap, ...(sshConfig ? { sshConfig } : {}) };
 }
 
 /** Reads and validates an inventory file; every problem is reported at once as a ValidationError. */
-export function loadInventory(file: string): Inventory {
+export function loadInventory(file: string, options: InventoryOptions = {}): Inventory {
   const text = readYamlFile(file, 'inventory');
-  return parseInventory(file, text);
+  return parseInventory(file, text, options);
 }
