@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { formatProblem, type Problem, ValidationError } from '../core/errors.js';
-import { loadInventory } from '../engine/load/load-inventory.js';
+import { isIniInventory, loadInventory } from '../engine/load/load-inventory.js';
 import { loadPlaybook } from '../engine/load/load-playbook.js';
 import { OS_VARS_FILE, readOsVars } from '../engine/load/os-vars.js';
 import { sshConfigOption } from './inventory.js';
@@ -19,9 +19,9 @@ function defaultFiles(): string[] {
   return [...ymls(path.relative(process.cwd(), playbooksDir()) || 'playbooks'), ...ymls('inventory')];
 }
 
-/** True when a file is an inventory (it lives in an `inventory` directory). */
+/** True when a file is an inventory: it lives in an `inventory` directory, or it is an Ansible INI file. */
 export function isInventoryFile(file: string): boolean {
-  return path.basename(path.dirname(path.resolve(file))) === 'inventory';
+  return path.basename(path.dirname(path.resolve(file))) === 'inventory' || isIniInventory(file);
 }
 
 /** Validates the given files (default: all playbooks and inventories); exits 1 on any problem. */

@@ -19,6 +19,9 @@ import {
   sourceData,
   type YamlSource,
 } from '../schema/yaml-source.js';
+import { parseAnsibleIni } from './ansible-ini.js';
+import { ansibleInventory } from './ansible-inventory.js';
+import { isAnsibleYaml, readAnsibleYaml } from './ansible-yaml.js';
 import { connectionFields } from './connection-settings.js';
 import { groupMembers, groupProblems, precedenceOrder, type RawGroup } from './inventory-groups.js';
 
@@ -145,7 +148,7 @@ export interface InventoryOptions {
 }
 
 /**
- * Parses and validates inventory text. Vars merge as: inventory `vars` < group vars (parents
+ * Parses and validates YAML inventory text, waptops' own or Ansible's (by its shape). Vars merge as: inventory `vars` < group vars (parents
  * before children, then by name) < host vars. `all` is the implicit group of every host.
  */
 export function parseInventory(file: string, text: string, options: InventoryOptions = {}): Inventory {
@@ -155,6 +158,9 @@ export function parseInventory(file: string, text: string, options: InventoryOpt
     throw new ValidationError([
       { pos: positionOf(src, []), path: '', message: 'empty file: an inventory needs hosts' },
     ]);
+  }
+  if (isAnsibleYaml(data)) {
+    return ansibleInventory(readAnsibleYaml(src, data as Record<string, unknown>), options.sshConfig);
   }
   const validateInventoryShape = validatorOf('plain', InventorySchema);
   if (!validateInventoryShape(data)) {
@@ -182,8 +188,17 @@ export function parseInventory(file: string, text: string, options: InventoryOpt
   return { file, hosts, groups: groupMap, ...(sshConfig ? { sshConfig } : {}) };
 }
 
-/** Reads and validates an inventory file; every problem is reported at once as a ValidationError. */
+/** True for a file read as an Ansible INI inventory: anything not named .yml, .yaml or .json. */
+export function isIniInventory(file: string): boolean {
+  return !/\.(ya?ml|json)$/i.test(file);
+}
+
+/**
+ * Reads and validates an inventory file: waptops YAML, Ansible YAML (by its shape) or Ansible INI (by its
+ * name); every problem is reported at once as a ValidationError.
+ */
 export function loadInventory(file: string, options: InventoryOptions = {}): Inventory {
   const text = readYamlFile(file, 'inventory');
+  if (isIniInventory(file)) return ansibleInventory(parseAnsibleIni(file, text), options.sshConfig);
   return parseInventory(file, text, options);
 }
