@@ -23,7 +23,10 @@ const connectionSettings = {
   ),
   connect_timeout: Type.Optional(Type.Number({ exclusiveMinimum: 0, default: 10, description: 'Seconds' })),
   jump: Type.Optional(
-    Type.String({ minLength: 1, description: 'ProxyJump: an inventory host name or user@host:port' }),
+    Type.String({
+      minLength: 1,
+      description: 'ProxyJump: inventory host names or user@host:port, a comma chain, first hop first',
+    }),
   ),
 };
 
@@ -37,7 +40,12 @@ const Vars = NamedMap(
 export const HostSchema = Type.Union([
   Type.Object(
     {
-      address: Type.Optional(Type.String({ minLength: 1, description: 'Name or IP to connect to' })),
+      address: Type.Optional(
+        Type.String({
+          minLength: 1,
+          description: "Name or IP to connect to (default: the ssh config's HostName, else the host name)",
+        }),
+      ),
       connection: Type.Optional(
         StringEnum(['ssh', 'local'] as const, 'local: run on this machine, no address needed'),
       ),
