@@ -84,7 +84,10 @@ function obtain(
       if (on) obtain(e.entries, ctx, on, out);
     } else if (on && (e.key === 'identityfile' || !out.has(e.key))) {
       out.set(e.key, [...(out.get(e.key) ?? []), e]);
-      if (e.key === 'hostname' && ctx.hostName === undefined) ctx.hostName = e.values[0];
+      if (e.key === 'hostname' && ctx.hostName === undefined)
+        ctx.hostName = e.values[0]?.replace(/%(.)/g, (all, t) =>
+          t === 'h' ? ctx.name : t === '%' ? '%' : all,
+        );
       if (e.key === 'user' && ctx.user === undefined) ctx.user = e.values[0];
     }
   }
@@ -182,6 +185,18 @@ export function sshHostSettings(config: SshConfigFile, q: SshHostQuery): SshHost
   if (timeout) out.connectTimeout = positiveInt(timeout, 86_400, problems);
   if (problems.length > 0) throw new ValidationError(problems);
   return out;
+}
+
+/** True when a `Host` line names `name` itself (not only through a wildcard): an alias the config knows. */
+export function namesHost(config: SshConfigFile, name: string): boolean {
+  const names = (entries: ConfigEntry[]): boolean =>
+    entries.some((e) =>
+      e.kind === 'include'
+        ? names(e.entries)
+        : e.kind === 'host' &&
+          e.patterns.some((p) => !/[*?!]/.test(p) && p.toLowerCase() === name.toLowerCase()),
+    );
+  return names(config.entries);
 }
 
 /** The first IdentityFile that exists, as OpenSSH skips missing ones (none: ssh-agent is used). */

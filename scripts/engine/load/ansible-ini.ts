@@ -101,7 +101,7 @@ function hostLine(
   for (const { word, at: offset } of rest) {
     const eq = word.indexOf('=');
     if (eq <= 0) {
-      problem(at(offset), `expected name=value after the host name, got '${word}'`);
+      problem(at(offset), 'expected name=value after the host name');
       continue;
     }
     const value = inlineValue(word.slice(eq + 1));

@@ -123,7 +123,7 @@ function sshOption(key: string, value: string, out: AnsibleSettings): string | u
     const m = /^ssh (?:-q )?-W \[?%h\]?:%p (?:-q )?(?:-p (\d+) )?(?:-l (\S+) )?([^\s-]\S*)$/.exec(
       w.join(' '),
     );
-    if (!m) return `ProxyCommand '${value}' is not supported by waptops: use ProxyJump (-J host)`;
+    if (!m) return 'this ProxyCommand is not supported by waptops: use ProxyJump (-J host)';
     const [, p, user, host = ''] = m;
     out.jump ??= `${user && !host.includes('@') ? `${user}@` : ''}${host}${p ? `:${p}` : ''}`;
   } else if (key === 'stricthostkeychecking') {

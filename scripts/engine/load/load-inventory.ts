@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { type Problem, ValidationError } from '../../core/errors.js';
 import { didYouMean } from '../../core/suggest.js';
 import type { SshConfigFile } from '../../transport/ssh-config-file.js';
-import { sshHostSettings } from '../../transport/ssh-config-host.js';
+import { namesHost } from '../../transport/ssh-config-host.js';
 import type { HostEntry, Inventory } from '../model.js';
 import { InventorySchema } from '../schema/inventory-schema.js';
 import { schemaProblems, sortProblems, yamlLocator } from '../schema/problems.js';
@@ -58,9 +58,9 @@ function jumpOf(inv: RawInventory, name: string): string | undefined {
   return jump === name ? undefined : jump;
 }
 
-/** True when the ssh config gives `name` a HostName (an alias it knows). */
+/** True when the ssh config has a `Host` line for `name` itself (an alias it knows). */
 function isSshAlias(sshConfig: SshConfigFile | undefined, name: string): boolean {
-  return sshConfig !== undefined && sshHostSettings(sshConfig, { name }).hostName !== undefined;
+  return sshConfig !== undefined && namesHost(sshConfig, name);
 }
 
 function hostProblems(src: YamlSource, inv: RawInventory, sshConfig: SshConfigFile | undefined): Problem[] {

@@ -128,6 +128,18 @@ it('applies ansible_connection=local and the ssh config to what the inventory le
   expect(inv.hosts.get('srv')).toMatchObject({ address: '192.0.2.9', user: 'inv', port: 2200 });
 });
 
+it('reads a jump from -J, -o ProxyJump and the classic ProxyCommand; common args before extra args', () => {
+  const lines = [
+    `a ansible_ssh_common_args='-J ops@gw:2200'`,
+    `b ansible_ssh_common_args='-o ProxyCommand="ssh -W %h:%p -q -p 2201 jump@gw.lan"'`,
+    `c ansible_ssh_common_args='-oProxyJump=gw1' ansible_ssh_extra_args='-J gw2 -o StrictHostKeyChecking=no'`,
+  ];
+  const inv = ansibleInventory(parseAnsibleIni('h', lines.join('\n')), undefined);
+  expect(inv.hosts.get('a')?.jump).toBe('ops@gw:2200');
+  expect(inv.hosts.get('b')?.jump).toBe('jump@gw.lan:2201');
+  expect(inv.hosts.get('c')).toMatchObject({ jump: 'gw1', hostKeyPolicy: 'accept-new' });
+});
+
 it('tells an Ansible YAML inventory from a waptops one by its shape', () => {
   expect(parseInventory('a.yml', 'web:\n  hosts:\n    w1:\n').groups.get('web')).toEqual(['w1']);
   expect(parseInventory('b.yml', 'hosts:\n  w1: { address: 10.0.0.1 }\n').hosts.get('w1')?.address).toBe(
