@@ -32,7 +32,9 @@ program
 
 program
   .command('validate')
-  .description('check playbooks and inventories (default: playbooks/*.yml and inventory/*.yml)')
+  .description(
+    'check playbooks and inventories (default: playbooks/*.yml, inventory/*.yml and inventory/*.ini)',
+  )
   .argument('[files...]')
   .option('--ssh-config <file>', sshConfigHelp)
   .action(async (files: string[], opts) => (await import('./validate.js')).validateCommand(files, opts));

@@ -9,14 +9,15 @@ import { sshConfigOption } from './inventory.js';
 import { playbooksDir } from './paths.js';
 
 function defaultFiles(): string[] {
-  const ymls = (dir: string) =>
+  const files = (dir: string, pattern: RegExp) =>
     existsSync(dir)
       ? readdirSync(dir)
-          .filter((f) => /\.ya?ml$/.test(f))
+          .filter((f) => pattern.test(f))
           .sort()
           .map((f) => path.join(dir, f))
       : [];
-  return [...ymls(path.relative(process.cwd(), playbooksDir()) || 'playbooks'), ...ymls('inventory')];
+  const playbooks = path.relative(process.cwd(), playbooksDir()) || 'playbooks';
+  return [...files(playbooks, /\.ya?ml$/), ...files('inventory', /\.(ya?ml|ini)$/)];
 }
 
 /** True when a file is an inventory: it lives in an `inventory` directory, or it is an Ansible INI file. */

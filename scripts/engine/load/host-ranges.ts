@@ -1,5 +1,8 @@
 // Ansible host ranges: `www[01:50].example.com`, `db-[a:f]`, `[1:9:2]` strides, several ranges multiplied out.
 
+/** The most host names one pattern may stand for (a typo such as [1:100000000] must not exhaust memory). */
+export const MAX_RANGE_HOSTS = 65_536;
+
 /** The host names a pattern stands for, or the reason it is not a valid range. */
 export function expandHostRange(pattern: string): { names: string[] } | { error: string } {
   const m = /^(.*?)\[([^\]]*)\](.*)$/.exec(pattern);
@@ -21,6 +24,7 @@ export function expandHostRange(pattern: string): { names: string[] } | { error:
     if (width && end.length !== width)
       return { error: `'[${range}]': start and end must have the same width` };
     if (from > to) return { error: `'[${range}]': the start is after the end` };
+    if ((to - from) / step >= MAX_RANGE_HOSTS) return tooMany(pattern);
     items = [];
     for (let i = from; i <= to; i += step) items.push(String(i).padStart(width, '0'));
   } else if (/^[A-Za-z]$/.test(start) && /^[A-Za-z]$/.test(end)) {
@@ -35,5 +39,10 @@ export function expandHostRange(pattern: string): { names: string[] } | { error:
   }
   const rest = expandHostRange(tail);
   if ('error' in rest) return rest;
+  if (items.length * rest.names.length > MAX_RANGE_HOSTS) return tooMany(pattern);
   return { names: items.flatMap((item) => rest.names.map((r) => `${head}${item}${r}`)) };
+}
+
+function tooMany(pattern: string): { error: string } {
+  return { error: `'${pattern}' stands for more than ${MAX_RANGE_HOSTS} hosts` };
 }

@@ -9,7 +9,7 @@ import type { HostEntry, Inventory } from '../model.js';
 import { InventorySchema } from '../schema/inventory-schema.js';
 import { schemaProblems, sortProblems, yamlLocator } from '../schema/problems.js';
 import { validatorOf } from '../schema/validators.js';
-import { readYamlFile } from '../schema/yaml-limits.js';
+import { checkYamlText, readYamlFile } from '../schema/yaml-limits.js';
 import {
   formatPath,
   keyPositionOf,
@@ -199,6 +199,9 @@ export function isIniInventory(file: string): boolean {
  */
 export function loadInventory(file: string, options: InventoryOptions = {}): Inventory {
   const text = readYamlFile(file, 'inventory');
-  if (isIniInventory(file)) return ansibleInventory(parseAnsibleIni(file, text), options.sshConfig);
+  if (isIniInventory(file)) {
+    checkYamlText(file, text);
+    return ansibleInventory(parseAnsibleIni(file, text), options.sshConfig);
+  }
   return parseInventory(file, text, options);
 }

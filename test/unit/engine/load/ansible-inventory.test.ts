@@ -40,6 +40,12 @@ describe('host ranges', () => {
       error: "'[01:100]': start and end must have the same width",
     });
     expect(expandHostRange('w[a:9]')).toMatchObject({ error: expect.stringMatching(/not a range/) });
+    expect(expandHostRange('w[1:100000000]')).toEqual({
+      error: "'w[1:100000000]' stands for more than 65536 hosts",
+    });
+    expect(expandHostRange('w[1:300][1:300]')).toEqual({
+      error: "'w[1:300][1:300]' stands for more than 65536 hosts",
+    });
   });
 });
 
