@@ -1,4 +1,5 @@
-// Property tests (fast-check) over what people and files feed waptops: mutated shipped playbooks and inventories,
+// Property tests (fast-check) over what people and files feed waptops: mutated shipped playbooks and inventories
+// (waptops' own and Ansible's), mutated ssh configs,
 // generated YAML and hostile bytes, and -e values. Whatever the input, loading either succeeds or refuses it
 // with a ValidationError whose every problem sits at file:line:col (or names the file), in well under a
 // second, never with another error. From a fixed seed in CI; WAPTOPS_FUZZ_SEED=n picks another, and
@@ -13,6 +14,8 @@ import { ValidationError } from '../../../../scripts/core/errors.js';
 import { loadInventory } from '../../../../scripts/engine/load/load-inventory.js';
 import { loadPlaybook } from '../../../../scripts/engine/load/load-playbook.js';
 import { resolveParams } from '../../../../scripts/engine/load/params.js';
+import { readSshConfig } from '../../../../scripts/transport/ssh-config-file.js';
+import { sshHostSettings } from '../../../../scripts/transport/ssh-config-host.js';
 
 const SEED = Number(process.env.WAPTOPS_FUZZ_SEED ?? 20261201);
 const RUNS = Number(process.env.WAPTOPS_FUZZ_RUNS ?? 700);
@@ -24,6 +27,13 @@ const PLAYBOOKS = readdirSync('playbooks')
   .map((f) => readFileSync(path.join('playbooks', f)));
 const INVENTORY = Buffer.from(
   'defaults: { user: root, port: 22 }\nhosts:\n  srv1: { address: 192.0.2.10, vars: { fqdn: srv1.example.lan } }\n  srv2: { address: 192.0.2.11 }\ngroups:\n  wapt_servers: { hosts: [srv1, srv2] }\n  web: { children: [wapt_servers], vars: { x: 1 } }\n',
+);
+
+// Without their group_vars/: the copies live in a scratch directory.
+const ANSIBLE_INI = readFileSync('test/fixtures/inventory/ansible/ini/hosts.ini');
+const ANSIBLE_YAML = readFileSync('test/fixtures/inventory/ansible/yaml/hosts.yml');
+const SSH_CONFIG = Buffer.from(
+  'User ops\nHost srv* !srvx\n  HostName %h.example.lan\n  Port 2222\n  IdentityFile ~/.ssh/%h_%r\n  ProxyJump gw,ops@gw2:22\nMatch host *.lan user ops\n  ConnectTimeout 5\nHost *\n  StrictHostKeyChecking accept-new\n  UserKnownHostsFile ~/.ssh/known_%n\n',
 );
 
 /** Text that is hostile to YAML, expressions or encodings, to splice into a file. */
@@ -109,8 +119,8 @@ function mutate(input: Buffer, m: Mutation): Buffer {
 let fileCount = 0;
 
 /** Loads bytes as a file with `load`; fails the property unless it loads or is refused at file:line:col, fast. */
-function expectLoadsOrRefuses(bytes: Buffer, load: (file: string) => unknown): void {
-  const file = path.join(tmp, `input-${++fileCount}.yml`);
+function expectLoadsOrRefuses(bytes: Buffer, load: (file: string) => unknown, ext = '.yml'): void {
+  const file = path.join(tmp, `input-${++fileCount}${ext}`);
   writeFileSync(file, bytes);
   const started = performance.now();
   try {
@@ -132,12 +142,13 @@ function expectLoadsOrRefuses(bytes: Buffer, load: (file: string) => unknown): v
 const options = (runs: number) => ({ seed: SEED, numRuns: runs, endOnFailure: true });
 
 /** RUNS files made from a base with up to four mutations each: every one loads or is refused as it should. */
-function assertMutated(bases: fc.Arbitrary<Buffer>, load: (file: string) => unknown): void {
+function assertMutated(bases: fc.Arbitrary<Buffer>, load: (file: string) => unknown, ext = '.yml'): void {
   fc.assert(
     fc.property(bases, fc.array(mutation, { minLength: 1, maxLength: 4 }), (base, ms) =>
       expectLoadsOrRefuses(
         ms.reduce<Buffer>((b, m) => mutate(b, m), base),
         load,
+        ext,
       ),
     ),
     options(RUNS),
@@ -151,6 +162,19 @@ describe(`fuzzing inputs (seed ${SEED}; WAPTOPS_FUZZ_SEED to change)`, () => {
 
   it('an inventory with up to four mutations loads or is refused at file:line:col', () => {
     assertMutated(fc.constant(INVENTORY), (f) => loadInventory(f));
+  }, 120_000);
+
+  it('an Ansible INI or YAML inventory with up to four mutations loads or is refused at file:line:col', () => {
+    assertMutated(fc.constant(ANSIBLE_INI), (f) => loadInventory(f), '.ini');
+    assertMutated(fc.constant(ANSIBLE_YAML), (f) => loadInventory(f));
+  }, 120_000);
+
+  it('an ssh config with up to four mutations is applied or refused at file:line', () => {
+    assertMutated(
+      fc.constant(SSH_CONFIG),
+      (f) => sshHostSettings(readSshConfig(f), { name: 'srvwapt', hostName: 'srvwapt.example.lan' }),
+      '.conf',
+    );
   }, 120_000);
 
   it('generated YAML data of any shape (wrong types, deep nesting, unknown keys) as a playbook or an inventory', () => {
