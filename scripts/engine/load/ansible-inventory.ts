@@ -1,21 +1,12 @@
 // An Ansible inventory (INI or YAML, with group_vars/ and host_vars/) as a waptops inventory: groups kept, ansible_* mapped.
-import { homedir } from 'node:os';
-import path from 'node:path';
 import { type Problem, ValidationError } from '../../core/errors.js';
 import type { SshConfigFile } from '../../transport/ssh-config-file.js';
 import type { HostEntry, Inventory } from '../model.js';
 import { sortProblems } from '../schema/problems.js';
 import { fileVars } from './ansible-var-files.js';
 import { type AnsibleSource, ansibleSettings, type VarMap, varProblems } from './ansible-vars.js';
-import { connectionFields } from './connection-settings.js';
+import { besideInventory, connectionFields } from './connection-settings.js';
 import { groupMembers, precedenceOrder } from './inventory-groups.js';
-
-/** `~` is the home directory; relative paths are relative to the inventory file. */
-function resolvePath(file: string, p: string | undefined): string | undefined {
-  if (p === undefined) return undefined;
-  const expanded = p === '~' ? homedir() : p.startsWith('~/') ? path.join(homedir(), p.slice(2)) : p;
-  return path.resolve(path.dirname(file), expanded);
-}
 
 function merge(into: Map<string, unknown>, vars: VarMap | undefined): void {
   for (const [k, v] of vars ?? []) into.set(k, v.value);
@@ -59,8 +50,8 @@ export function ansibleInventory(src: AnsibleSource, sshConfig: SshConfigFile | 
     const written = {
       ...s,
       address: s.address ?? (connection === 'local' ? '127.0.0.1' : undefined),
-      identityFile: resolvePath(src.file, s.identityFile),
-      knownHosts: resolvePath(src.file, s.knownHosts),
+      identityFile: besideInventory(src.file, s.identityFile),
+      knownHosts: besideInventory(src.file, s.knownHosts),
     };
     hosts.set(name, {
       name,

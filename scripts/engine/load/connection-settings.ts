@@ -1,5 +1,6 @@
 // A host's connection settings: what the inventory sets wins, the OpenSSH client config fills the rest, then defaults.
-import { userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
+import path from 'node:path';
 import type { SshConfigFile } from '../../transport/ssh-config-file.js';
 import { firstExisting, sshHostSettings } from '../../transport/ssh-config-host.js';
 import type { HostEntry } from '../model.js';
@@ -45,4 +46,11 @@ export function connectionFields(
   if (knownHosts) out.knownHosts = knownHosts;
   if (jump && jump !== name) out.jump = jump;
   return out;
+}
+
+/** A path written in an inventory: `~` is the home directory, a relative path is relative to the inventory file. */
+export function besideInventory(inventoryFile: string, p: string | undefined): string | undefined {
+  if (p === undefined) return undefined;
+  const expanded = p === '~' ? homedir() : p.startsWith('~/') ? path.join(homedir(), p.slice(2)) : p;
+  return path.resolve(path.dirname(inventoryFile), expanded);
 }

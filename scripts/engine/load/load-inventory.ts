@@ -1,6 +1,4 @@
-// Loads an inventory file into hosts with their connection settings, groups and merged vars.
-import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+// Loads an inventory file (waptops' own, or Ansible INI/YAML) into hosts with their connection settings, groups and vars.
 import { type Problem, ValidationError } from '../../core/errors.js';
 import { didYouMean } from '../../core/suggest.js';
 import type { SshConfigFile } from '../../transport/ssh-config-file.js';
@@ -22,7 +20,7 @@ import {
 import { parseAnsibleIni } from './ansible-ini.js';
 import { ansibleInventory } from './ansible-inventory.js';
 import { isAnsibleYaml, readAnsibleYaml } from './ansible-yaml.js';
-import { connectionFields } from './connection-settings.js';
+import { besideInventory, connectionFields } from './connection-settings.js';
 import { groupMembers, groupProblems, precedenceOrder, type RawGroup } from './inventory-groups.js';
 
 /** Host selection works on a loaded inventory; re-exported for callers of the loader. */
@@ -101,13 +99,6 @@ function hostProblems(src: YamlSource, inv: RawInventory, sshConfig: SshConfigFi
   return out;
 }
 
-/** `~` is the home directory; relative paths are relative to the inventory file. */
-function resolvePath(file: string, p: string | undefined): string | undefined {
-  if (p === undefined) return undefined;
-  const expanded = p === '~' ? homedir() : p.startsWith('~/') ? `${homedir()}${p.slice(1)}` : p;
-  return resolve(dirname(file), expanded);
-}
-
 function buildHost(
   src: YamlSource,
   inv: RawInventory,
@@ -125,8 +116,8 @@ function buildHost(
     address: host.address ?? (connection === 'local' ? '127.0.0.1' : undefined),
     port: host.port ?? d.port,
     user: host.user ?? d.user,
-    identityFile: resolvePath(src.file, host.identity_file ?? d.identity_file),
-    knownHosts: resolvePath(src.file, host.known_hosts ?? d.known_hosts),
+    identityFile: besideInventory(src.file, host.identity_file ?? d.identity_file),
+    knownHosts: besideInventory(src.file, host.known_hosts ?? d.known_hosts),
     hostKeyPolicy: host.host_key_policy ?? d.host_key_policy,
     connectTimeout: host.connect_timeout ?? d.connect_timeout,
     jump: jumpOf(inv, name),
@@ -148,8 +139,9 @@ export interface InventoryOptions {
 }
 
 /**
- * Parses and validates YAML inventory text, waptops' own or Ansible's (by its shape). Vars merge as: inventory `vars` < group vars (parents
- * before children, then by name) < host vars. `all` is the implicit group of every host.
+ * Parses and validates YAML inventory text, waptops' own or Ansible's (by its shape). Vars of waptops'
+ * own merge as: inventory `vars` < group vars (parents before children, then by name) < host vars.
+ * `all` is the implicit group of every host.
  */
 export function parseInventory(file: string, text: string, options: InventoryOptions = {}): Inventory {
   const src = parseYamlSource(file, text);
