@@ -36,7 +36,7 @@ const ownImportMetaUrl: Plugin = {
 async function bundle(): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: { waptops: path.join(root, 'scripts/cli/main.ts') },
+    entryPoints: { waptops: path.join(root, 'scripts/cli/bin.ts') },
     outdir,
     bundle: true,
     splitting: true,

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The `waptops` command line: parses argv and hands each subcommand to its own module.
 import { Command, Option } from 'commander';
 import { fail } from './fail.js';

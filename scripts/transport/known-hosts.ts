@@ -1,7 +1,8 @@
 // OpenSSH known_hosts: lookup (plain, wildcard-free patterns, hashed |1| and [host]:port), fingerprints, append.
 import { createHash, createHmac } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { forgetShared, readShared } from './file-cache.js';
 
 /** One key line of a known_hosts file that names the host being checked. */
 export interface KnownKey {
@@ -164,7 +165,7 @@ export function judgeHostKey(known: KnownKey[], presented: Buffer): HostKeyVerdi
 /** Reads a known_hosts file; a missing file reads as empty. */
 export async function readKnownHosts(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return (await readShared(file)).toString('utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw e;
@@ -177,4 +178,5 @@ export async function recordHostKey(file: string, name: string, key: Buffer): Pr
   const existing = await readKnownHosts(file);
   const sep = existing && !existing.endsWith('\n') ? '\n' : '';
   await appendFile(file, `${sep}${name} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
+  forgetShared(file);
 }

@@ -43,6 +43,8 @@ export class ShellSession {
   private ended: ShellDeath | undefined;
   private stderrTail = '';
   private readonly deathWaiters: ((death: ShellDeath) => void)[] = [];
+  /** Text sent once, in the same write as the first command. */
+  private preamble = '';
 
   private constructor(
     private readonly io: ShellStreams,
@@ -57,8 +59,8 @@ export class ShellSession {
   /** Starts a session on the given pipes and waits until the shell answers (so a refused sudo fails here). */
   static async start(io: ShellStreams, failure: (death: ShellDeath) => Error): Promise<ShellSession> {
     const session = new ShellSession(io, failure);
-    // Parsers read English, dot-decimal output whatever the host's locale is.
-    io.stdin.write('export LC_ALL=C LANG=C\n');
+    // Parsers read English, dot-decimal output whatever the host's locale is (sent with the first command).
+    session.preamble = 'export LC_ALL=C LANG=C\n';
     await session.run({ text: ':' });
     return session;
   }
@@ -138,7 +140,9 @@ export class ShellSession {
           this.kill('the shell stopped answering after a timeout');
         }, cmd.timeoutMs + GRACE_MS);
       }
-      this.io.stdin.write(inShell ? frameInShellScript(cmd.text, marker) : frameScript(cmd, marker));
+      const frame = inShell ? frameInShellScript(cmd.text, marker) : frameScript(cmd, marker);
+      this.io.stdin.write(this.preamble + frame);
+      this.preamble = '';
     });
   }
 

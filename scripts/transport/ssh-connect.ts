@@ -1,8 +1,8 @@
 // Opening one ssh2 connection: known_hosts checking inside hostVerifier, agent or key auth, ProxyJump, clear errors.
-import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
 import { ConnectError, HostKeyError } from '../core/errors.js';
+import { readShared } from './file-cache.js';
 import {
   fingerprint,
   hostKeyAlgorithmsFor,
@@ -40,7 +40,7 @@ export interface SshConnection {
 async function authOptions(cfg: SshConfig): Promise<Partial<ConnectConfig>> {
   if (cfg.identityFile) {
     try {
-      return { privateKey: await readFile(cfg.identityFile) };
+      return { privateKey: await readShared(cfg.identityFile) };
     } catch (e) {
       throw new ConnectError(
         cfg.host,
