@@ -36,7 +36,7 @@ $(NODE_MODULES): package.json package-lock.json
 # Debian packages the tests need: a real sshd, sudo for become, acl/attr, tmux for the terminal tests,
 # passlib for the password-hash agreement tests (no test may skip for want of one).
 deps: $(NODE_MODULES)
-	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 python3-passlib e2fsprogs xfsprogs util-linux time libxml2-utils
+	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 python3-passlib e2fsprogs xfsprogs util-linux time libxml2-utils iproute2 ansible-core
 
 shellcheck:
 	@bash test/setup/debian-packages.sh shellcheck
