@@ -1,5 +1,6 @@
 // The fan-out figures as text: per host count, the tools side by side, the ratios, the targets and the growth.
 import type { FanoutSize } from './fanout.js';
+import { profileMarkdown } from './profile.js';
 import type { ToolName, ToolRun } from './tools.js';
 
 const NAMES: Record<ToolName, string> = {
@@ -134,6 +135,8 @@ export function fanoutMarkdown(sizes: FanoutSize[], rounds: number): string {
     });
     lines.push(`| ${size.hosts} | ${cells.join(' | ')} |`);
   }
+  const largest = sizes.at(-1);
+  if (largest?.profile) lines.push('', profileMarkdown(largest.hosts, largest.profile));
   lines.push('', '### Targets', '', '| target | figure | verdict |', '|---|---|---|');
   for (const t of targetChecks(sizes))
     lines.push(`| ${t.what} | ${t.figure} | ${t.meets ? 'meets' : '**misses**'} |`);

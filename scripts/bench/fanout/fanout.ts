@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startFarm } from './farm.js';
+import { type ProfileSummary, profileWaptops } from './profile.js';
 import { startRelay } from './relay.js';
 import { runTool, type ToolName, type ToolRun, writeToolFiles } from './tools.js';
 
@@ -17,6 +18,8 @@ export interface FanoutOptions {
 export interface FanoutSize {
   hosts: number;
   runs: Record<ToolName, { first: ToolRun[]; second: ToolRun[] }>;
+  /** A CPU profile of one more waptops first run, after the measured rounds. */
+  profile?: ProfileSummary;
 }
 
 /** Reads BENCH_SIZES (e.g. `10,50`), BENCH_ROUNDS and BENCH_TOOLS, with the defaults of `make bench`. */
@@ -73,6 +76,10 @@ async function measureSize(
           `  ${hosts} hosts, round ${round + 1}/${opts.rounds}, ${tool}: ${(first.wallMs / 1000).toFixed(2)} s then ${(second.wallMs / 1000).toFixed(2)} s`,
         );
       }
+    }
+    if (opts.tools.includes('waptops')) {
+      await farm.reset();
+      size.profile = await profileWaptops(files, hosts);
     }
     return size;
   } finally {
