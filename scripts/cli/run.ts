@@ -9,6 +9,7 @@ import { type InventoryCliOptions, openInventory } from './inventory.js';
 import { runFromCli } from './orchestrate.js';
 import { playbookPath } from './paths.js';
 import { confirmRun, promptSecret } from './prompt.js';
+import { parseShard } from './shard.js';
 
 /** Options of `waptops run` as commander parses them. */
 export interface RunCliOptions extends InventoryCliOptions {
@@ -48,22 +49,11 @@ function withPath<T>(flag: string, fn: () => T): T {
   }
 }
 
-function parseShard(s: string | undefined): { k: number; n: number } | undefined {
-  if (s === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(s);
-  const k = Number(m?.[1]);
-  const n = Number(m?.[2]);
-  if (!m || n < 1 || k < 1 || k > n) {
-    throw new ValidationError([{ path: '--shard', message: `expected K/N with 1 <= K <= N, got '${s}'` }]);
-  }
-  return { k, n };
-}
-
 /** Runs a playbook from the command line and exits with the documented code. */
 export async function runCommand(playbookArg: string, opts: RunCliOptions): Promise<void> {
   const playbook = loadPlaybook(playbookPath(playbookArg));
   const inventory = openInventory(opts);
-  const shard = parseShard(opts.shard);
+  const shard = parseShard(opts.shard, process.env);
   if (opts.rollback && !playbook.transaction) {
     throw new WaptopsError(
       `--rollback: ${playbook.name} is not a transaction playbook (it journals nothing to roll back)`,
@@ -74,19 +64,16 @@ export async function runCommand(playbookArg: string, opts: RunCliOptions): Prom
     const limited = new Set(withPath('--limit', () => selectHosts(inventory, opts.limit as string)));
     hosts = hosts.filter((h) => limited.has(h));
   }
+  if (hosts.length === 0) throw new WaptopsError(`no host matches '${opts.limit ?? playbook.hosts}'`);
+  // A shard may hold no host (more shards than hosts): a clean run over none, its report merges like any.
   if (shard) hosts = shardHosts(hosts, shard.k, shard.n);
-  if (hosts.length === 0) {
-    throw new WaptopsError(
-      `no host matches '${opts.limit ?? playbook.hosts}'${shard ? ` in shard ${opts.shard}` : ''}`,
-    );
-  }
   const params = await resolveParams(playbook, {
     extra: pairs(opts.extra, '-e'),
     secretFiles: pairs(opts.secretFile, '--secret-file'),
     env: process.env,
     prompt: process.stdin.isTTY ? promptSecret : undefined,
   });
-  if (playbook.confirm && !opts.check && !opts.yes)
+  if (playbook.confirm && !opts.check && !opts.yes && hosts.length > 0)
     await confirmRun(playbook.name, hosts, maskParams(params));
   const summary = await runFromCli({
     playbook,
