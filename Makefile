@@ -140,8 +140,9 @@ remove-stolen-cert: build
 fix-duplicate-uuid: build
 	$(call runbook,fix-duplicate-uuid,$${HOSTS:+--limit "$$HOSTS"})
 
+# Meant for many agents at once: HOSTS (a pattern) or HOST.
 deploy-signing-cert: build
-	$(call runbook,deploy-signing-cert,$${CERT:+-e "cert=$$CERT"})
+	$(call runbook,deploy-signing-cert,$${HOSTS:+--limit "$$HOSTS"} $${CERT:+-e "cert=$$CERT"})
 
 rotate-signing-key: build
 	$(call runbook,rotate-signing-key,$${CERT:+-e "cert=$$CERT"} $${KEY:+-e "key=$$KEY"} $${AGENTS_READY:+-e "agents_ready=$$AGENTS_READY"})

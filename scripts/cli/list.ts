@@ -1,10 +1,8 @@
 // `waptops list`: the playbooks a person can run, with their description and params.
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadPlaybook } from '../engine/load/load-playbook.js';
-import { OS_VARS_FILE } from '../engine/load/os-vars.js';
 import type { ParamSpec, Playbook } from '../engine/model.js';
-import { playbooksDir } from './paths.js';
+import { playbooksDir, runbookNames } from './paths.js';
 
 function describeParam(name: string, spec: ParamSpec, required: boolean): string {
   const bits = [spec.type ?? 'any'];
@@ -25,10 +23,7 @@ function requiredParams(p: Playbook): Set<string> {
 /** Loads every playbook in the playbooks directory (validating each). */
 export function allPlaybooks(): Playbook[] {
   const dir = playbooksDir();
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yml') && f !== OS_VARS_FILE)
-    .sort()
-    .map((f) => loadPlaybook(path.relative(process.cwd(), path.join(dir, f))));
+  return runbookNames().map((n) => loadPlaybook(path.relative(process.cwd(), path.join(dir, `${n}.yml`))));
 }
 
 /** Prints the playbooks, as text or JSON. */

@@ -19,6 +19,7 @@ const program = new Command('waptops')
   .version(packageVersion(), '-V, --version')
   .option('--debug', 'show stack traces')
   .showHelpAfterError('(run waptops help for usage)')
+  .helpCommand(false)
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 1);
   });
@@ -71,12 +72,37 @@ program
   .addOption(new Option('--forks <n>', 'hosts at once').default(50).argParser(positiveInt))
   .addOption(new Option('--serial <n>', 'hosts per batch').argParser(positiveInt))
   .addOption(new Option('--max-fail-percent <p>', 'stop starting batches above this').argParser(percent))
-  .option('--shard <k/n>', 'run only the k-th of n stable slices of the hosts')
+  .option(
+    '--shard <k/n|auto>',
+    'run only the k-th of n stable slices of the hosts; auto: from the CI or Kubernetes environment',
+  )
   .option('--json <file>', 'write a JSON report')
   .option('--junit <file>', 'write a JUnit XML report')
   .option('--yes', 'confirm without asking (needed off a terminal for confirm: true playbooks)')
   .option('--plain', 'plain lines even on a terminal')
   .action(async (playbook: string, opts) => (await import('./run.js')).runCommand(playbook, opts));
+
+program
+  .command('report')
+  .description('work with JSON reports')
+  .command('merge')
+  .description("merge the JSON reports of a fleet's shards into one recap, exiting as one run would")
+  .argument('<files...>', 'JSON reports written by waptops run --json')
+  .option('--json <file>', 'write the merged JSON report')
+  .option('--junit <file>', 'write the merged JUnit XML report')
+  .action(async (files: string[], opts) => (await import('./report.js')).reportMergeCommand(files, opts));
+
+program
+  .command('help')
+  .description('help on a command, or on a runbook: its params, make target and an example')
+  .argument('[topic]', 'a command or a runbook')
+  .action(async (topic?: string) => (await import('./help.js')).helpCommand(program, topic));
+
+program
+  .command('completion')
+  .description('print the shell completion script (bash: source <(waptops completion bash))')
+  .argument('<shell>', 'bash or zsh')
+  .action(async (shell: string) => (await import('./completion.js')).completionCommand(shell));
 
 program
   .command('attach')
@@ -108,6 +134,15 @@ function percent(v: string): number {
   return n;
 }
 
-program
-  .parseAsync(process.argv)
-  .catch(async (e) => (await import('./fail.js')).reportError(e, program.opts().debug));
+// `run RUNBOOK --help` adds the runbook's own help to run's.
+program.hook('preSubcommand', async (_program, sub) => {
+  const help = process.argv.slice(2).some((a) => a === '-h' || a === '--help');
+  if (sub.name() === 'run' && help) (await import('./help.js')).addRunbookHelp(sub);
+});
+
+// The shell completion scripts call back here (`waptops __complete SHELL CURRENT LINE`); it is not a command.
+const main =
+  process.argv[2] === '__complete'
+    ? import('./complete.js').then((m) => m.completeCommand(program, process.argv.slice(3)))
+    : program.parseAsync(process.argv);
+main.catch(async (e) => (await import('./fail.js')).reportError(e, program.opts().debug));

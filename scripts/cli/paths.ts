@@ -1,8 +1,9 @@
 // Where waptops finds its own files, playbooks and the default inventory.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WaptopsError } from '../core/errors.js';
+import { OS_VARS_FILE } from '../engine/load/os-vars-file.js';
 
 /** The repository (package) root: two levels above scripts/cli, also from dist/. */
 export const projectRoot = (() => {
@@ -21,6 +22,14 @@ export function packageVersion(): string {
 export function playbooksDir(): string {
   const local = path.resolve('playbooks');
   return existsSync(local) ? local : path.join(projectRoot, 'playbooks');
+}
+
+/** The runbook names in the playbooks directory, sorted, without reading the files. */
+export function runbookNames(): string[] {
+  return readdirSync(playbooksDir())
+    .filter((f) => f.endsWith('.yml') && f !== OS_VARS_FILE)
+    .map((f) => f.slice(0, -'.yml'.length))
+    .sort();
 }
 
 /** A playbook argument (a name in playbooks/ or a path) to a file path. */

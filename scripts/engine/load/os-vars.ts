@@ -9,9 +9,9 @@ import { namedPatterns, schemaProblems, yamlLocator } from '../schema/problems.j
 import { validatorOf } from '../schema/validators.js';
 import { readYamlFile } from '../schema/yaml-limits.js';
 import { parseYamlSource, sourceData } from '../schema/yaml-source.js';
+import { OS_VARS_FILE } from './os-vars-file.js';
 
-/** The file name, looked for in the playbook's folder. */
-export const OS_VARS_FILE = 'os-vars.yml';
+export { OS_VARS_FILE };
 
 const familyVars = Type.Optional(NamedMap(namedPatterns.identifier.pattern, Type.Unknown()));
 /** The shape of os-vars.yml: per-family vars. */

@@ -17,7 +17,8 @@ export interface RunSummary {
   durationMs: number;
 }
 
-function exitCodeOf(ends: HostRecap[], interrupted: boolean): number {
+/** The exit code of a run whose hosts ended with these recaps (README, Exit codes); `report merge` uses it too. */
+export function runExitCode(ends: HostRecap[], interrupted: boolean): number {
   if (interrupted) return ExitCode.interrupted;
   if (ends.some((r) => r.failed > 0)) return ExitCode.hostFailed;
   if (ends.some((r) => r.locked)) return ExitCode.locked;
@@ -64,7 +65,7 @@ export async function runPlaybook(req: RunRequest): Promise<RunSummary> {
     }
   }
   const interrupted = req.signal.aborted;
-  const exitCode = exitCodeOf(ends, interrupted);
+  const exitCode = runExitCode(ends, interrupted);
   const recaps = ends;
   const durationMs = Date.now() - started;
   req.sink({ kind: 'run:end', recaps, exitCode, durationMs, interrupted });
