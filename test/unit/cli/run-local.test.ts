@@ -94,11 +94,9 @@ describe('waptops run on local hosts', () => {
         '--json',
         json,
       ]);
-      if (r.code === 1) expect(r.stderr).toMatch(/no host matches/);
-      else {
-        expect(r.code).toBe(0);
-        seen.push(hostsThatRan(json));
-      }
+      // a shard may be empty: a clean run over no host
+      expect(r.code).toBe(0);
+      seen.push(hostsThatRan(json));
     }
     const all = seen.flat().sort();
     expect(all).toEqual(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
