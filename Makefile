@@ -34,9 +34,9 @@ $(NODE_MODULES): package.json package-lock.json
 	@touch $@
 
 # Debian packages the tests need: a real sshd, sudo for become, acl/attr, tmux for the terminal tests,
-# passlib for the password-hash agreement tests (no test may skip for want of one).
+# passlib for the password-hash agreement tests, zsh for the completion tests (no test may skip for want of one).
 deps: $(NODE_MODULES)
-	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 python3-passlib e2fsprogs xfsprogs util-linux time libxml2-utils iproute2 ansible-core
+	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 python3-passlib e2fsprogs xfsprogs util-linux time libxml2-utils iproute2 ansible-core zsh
 
 shellcheck:
 	@bash test/setup/debian-packages.sh shellcheck
@@ -49,12 +49,14 @@ lab-deps:
 build: $(NODE_MODULES)
 	@npm run --silent build
 
-# biome for TypeScript and JSON, shellcheck for every shell script of the project and of the lab.
+# biome for TypeScript and JSON, shellcheck for every shell script of the project and of the lab (and the
+# bash completion; the zsh one is checked with zsh -n by its test).
 # The lab's stand-ins named as WAPT names them (no .sh) are checked by their own #! line.
 lint: $(NODE_MODULES) shellcheck
 	npx biome check .
 	shellcheck -s sh scripts/actions/*.sh scripts/engine/host-state/*.sh scripts/lab/*.sh scripts/bench/fanout/*.sh playbooks/scripts/*.sh $$(find scripts/lab/rootfs -name '*.sh')
 	shellcheck scripts/lab/rootfs/base/usr/bin/* scripts/lab/rootfs/base/opt/wapt/bin/python scripts/lab/rootfs/base/opt/wapt/lab/selinux/*
+	shellcheck -s bash scripts/cli/completion/waptops.bash
 
 typecheck: $(NODE_MODULES)
 	npx tsc -p tsconfig.json --noEmit

@@ -15,6 +15,19 @@ const CONSTRAINTS: Record<string, (v: unknown) => string> = {
   maxLength: (v) => `at most ${show(v)} character(s)`,
 };
 
+/** `text` in lines of at most `width` characters (a longer word stays whole), each after `indent`. */
+function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, indent + line];
+}
+
 /** Whether a run must give the param (no default, not optional, not one of a group). */
 export function isRequiredParam(spec: ParamSpec): boolean {
   return spec.default === undefined && spec.required !== false && !spec.one_of;
@@ -52,13 +65,14 @@ function makeLines(name: string, t: MakeTarget | undefined): string[] {
   return lines;
 }
 
-/** A command line for the runbook: its required params (one of each group) as placeholders, with --check. */
+/** A command line for the runbook: its required params (one of each group) as placeholders, with --check (doctor: its command). */
 export function exampleCommand(p: Playbook): string {
   const t = MAKE_TARGETS[p.name];
   const placeholder = (param: string) =>
     Object.entries(t?.params ?? {}).find(([, to]) => to === param)?.[0] ?? param.toUpperCase();
   const groups = new Set<string>();
-  const words = [`waptops ${t?.command ?? 'run'} ${p.name}`, t?.command ? 'HOST' : '--limit HOST'];
+  if (t?.command) return `waptops ${t.command} HOST`;
+  const words = [`waptops run ${p.name}`, '--limit HOST'];
   for (const [name, spec] of Object.entries(p.params)) {
     const groupFirst = spec.one_of !== undefined && !groups.has(spec.one_of);
     if (spec.one_of) groups.add(spec.one_of);
@@ -67,7 +81,7 @@ export function exampleCommand(p: Playbook): string {
     if (spec.secret) words.push(spec.env ? '' : `--secret-file ${name}=FILE`);
     else words.push(`-e ${name}=${value}`);
   }
-  if (!t?.command) words.push('--check');
+  words.push('--check');
   return words.filter(Boolean).join(' ');
 }
 
@@ -79,7 +93,7 @@ export function runbookHelp(p: Playbook): string {
   const params = Object.entries(p.params);
   const secrets = params.filter(([, s]) => s.secret).map(([n, s]) => (s.env ? `${n} from ${s.env}` : n));
   return [
-    `${p.name}: ${p.description}`,
+    ...wrap(`${p.name}: ${p.description}`, 100, ''),
     `  ${traits.join('; ')}`,
     '',
     'Params (-e name=value; secrets from their env variable, --secret-file name=FILE or a prompt):',

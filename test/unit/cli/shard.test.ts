@@ -30,7 +30,12 @@ describe('shardFromEnv', () => {
   });
 
   it('reads WAPTOPS_SHARD_INDEX/COUNT (from 1) first, over what an engine sets', () => {
-    const env = { WAPTOPS_SHARD_INDEX: '2', WAPTOPS_SHARD_COUNT: '3', CI_NODE_INDEX: '1', CI_NODE_TOTAL: '5' };
+    const env = {
+      WAPTOPS_SHARD_INDEX: '2',
+      WAPTOPS_SHARD_COUNT: '3',
+      CI_NODE_INDEX: '1',
+      CI_NODE_TOTAL: '5',
+    };
     expect(shardFromEnv(env)).toEqual({ k: 2, n: 3 });
     expect(shardFromEnv({ JOB_COMPLETION_INDEX: '1', JOB_COMPLETIONS: '2', CI_NODE_TOTAL: '1' })).toEqual({
       k: 2,
