@@ -9,6 +9,8 @@ export interface Terminal {
   screen(): string;
   /** Polls the screen until it contains `text`; throws with the last screen if it never does. */
   waitFor(text: string, limitMs?: number): Promise<string>;
+  /** Types into the terminal: tmux key names (`Tab`, `Enter`) or literal text. */
+  keys(...keys: string[]): void;
   close(): void;
 }
 
@@ -46,6 +48,9 @@ export function openTerminal(
         last = screen();
       }
       return last;
+    },
+    keys(...keys) {
+      tmux('send-keys', '-t', 'main', ...keys);
     },
     close() {
       spawnSync('tmux', ['-L', socket, 'kill-server']);
