@@ -76,6 +76,7 @@ export function githubExample(): CiExample {
   const values = ((shard.strategy as Obj).matrix as Obj).shard as unknown[];
   const env = shard.env as Record<string, unknown>;
   const runs = (j: Obj) => (j.steps as Obj[]).flatMap((s) => lines(s.run));
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
   const expand = (v: unknown, value: unknown) => String(v).replace('${{ matrix.shard }}', String(value));
   return {
     file: 'github-actions.yml',

@@ -33,6 +33,7 @@ const PATH = `${bin}:${process.env.PATH}`;
  * breaks words at `=` too), calls the completion function and returns COMPREPLY.
  */
 function bashComplete(line: string, words: string[], cwd = repo): string[] {
+  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: bash parameter expansions, not JS templates
   const script = [
     'source <(waptops completion bash)',
     'COMP_LINE=$1; COMP_POINT=${#COMP_LINE}; shift',
@@ -40,6 +41,7 @@ function bashComplete(line: string, words: string[], cwd = repo): string[] {
     '_waptops_complete',
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
+  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: bash parameter expansions, not JS templates
   const out = execFileSync('bash', ['-c', script, 'bash', line, ...words], {
     cwd,
     encoding: 'utf8',

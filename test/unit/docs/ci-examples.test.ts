@@ -53,6 +53,7 @@ describe('the CI examples', () => {
     expect(ex.mergeCommand).toMatch(/--junit health\.xml$/);
   });
 
+  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: GitHub Actions expressions, not JS templates
   it('GitHub Actions: a matrix of 4 without fail-fast, its count equal to the matrix; merge needs it, always', () => {
     const ex = githubExample();
     const jobs = (ex.docs[0] as Obj).jobs as Record<string, Obj>;
@@ -68,6 +69,8 @@ describe('the CI examples', () => {
     expect(download).toMatchObject({ with: { pattern: 'health-*', 'merge-multiple': true } });
     for (const job of Object.values(jobs)) expect(job['runs-on']).toBe('ubuntu-latest');
   });
+
+  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: GitHub Actions expressions, not JS templates
 
   it('Kubernetes: an Indexed Job of 4 completions with JOB_COMPLETIONS equal to them, and a merge Job', () => {
     const ex = kubernetesExample();
