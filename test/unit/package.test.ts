@@ -15,6 +15,8 @@ describe('the npm package', () => {
     expect(files).toContain('schemas/playbook.schema.json');
     expect(files).toContain('dist/scripts/actions/tree-copy.sh');
     expect(files).toContain('dist/scripts/engine/host-state/detached-job.sh');
+    expect(files).toContain('dist/scripts/cli/completion/waptops.bash');
+    expect(files).toContain('dist/scripts/cli/completion/waptops.zsh');
     expect(files.filter((f) => /^(test|dist\/test|dist\/scripts\/(lab|bench|build))\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
   });
