@@ -112,9 +112,16 @@ async function optionValues(state: LineState, o: Option, value: string): Promise
   }
 }
 
+/** The names of the subcommands help shows (hidden ones left out). */
+function visibleCommands(cmd: Command): string[] {
+  return cmd
+    .createHelp()
+    .visibleCommands(cmd)
+    .map((c) => c.name());
+}
+
 async function operandValues(state: LineState): Promise<string[]> {
-  const visible = (c: Command) => !(c as unknown as { _hidden: boolean })._hidden;
-  const subs = state.command.commands.filter(visible).map((c) => c.name());
+  const subs = visibleCommands(state.command);
   if (subs.length > 0 && state.operands.length === 0) return subs;
   const args = state.command.registeredArguments;
   const arg = args[Math.min(state.operands.length, args.length - 1)];
@@ -125,10 +132,7 @@ async function operandValues(state: LineState): Promise<string[]> {
     case 'host':
       return inventoryNames(state, false);
     case 'topic':
-      return [
-        ...(state.command.parent?.commands.filter(visible).map((c) => c.name()) ?? []),
-        ...runbookNames(),
-      ];
+      return [...(state.command.parent ? visibleCommands(state.command.parent) : []), ...runbookNames()];
     case 'shell':
       return ['bash', 'zsh'];
     default:
@@ -148,8 +152,8 @@ export async function candidates(program: Command, words: string[]): Promise<str
     const values = o ? await optionValues(state, o, current.slice(flag.length + 1)) : [];
     found = values.map((v) => `${flag}=${v}`);
   } else if (current.startsWith('-')) {
-    const flags = state.command.options.filter((o) => !o.hidden).flatMap((o) => (o.long ? [o.long] : []));
-    found = [...flags, '--help'];
+    const options = state.command.createHelp().visibleOptions(state.command);
+    found = options.flatMap((o) => (o.long ? [o.long] : []));
   } else found = await operandValues(state);
   return [...new Set(found)].filter((c) => c.startsWith(current));
 }
