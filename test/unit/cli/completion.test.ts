@@ -107,6 +107,23 @@ describe('bash completion', () => {
     ).toEqual(['srv-lyon']);
   });
 
+  it('completes hosts and groups of an Ansible INI inventory', () => {
+    const ini = path.join(tmp, 'hosts.ini');
+    writeFileSync(
+      ini,
+      '[webservers]\nweb1 ansible_host=192.0.2.1\nweb2 ansible_host=192.0.2.2\n\n[paris:children]\nwebservers\n',
+    );
+    const words = ['waptops', 'run', 'health', '-i', ini, '--limit', ''];
+    expect(bashComplete(`waptops run health -i ${ini} --limit `, words).sort()).toEqual([
+      'all',
+      'paris',
+      'ungrouped',
+      'web1',
+      'web2',
+      'webservers',
+    ]);
+  });
+
   it('completes hosts of the default inventory of the directory it runs in', () => {
     expect(bashComplete('waptops doctor ', ['waptops', 'doctor', ''], elsewhere)).toEqual(['agent-7']);
   });
