@@ -13,7 +13,9 @@ import { playbookPath } from './paths.js';
 /** Options of `waptops doctor` as commander parses them. */
 export interface DoctorCliOptions extends InventoryCliOptions {
   json?: string;
+  html?: string;
   plain?: boolean;
+  verbose?: boolean;
 }
 
 /** What the doctor learnt about one host: the verdict's findings and the lint step's per-package findings. */

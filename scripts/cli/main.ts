@@ -54,7 +54,9 @@ program
   .option('-i, --inventory <file>', 'inventory file')
   .option('--ssh-config <file>', sshConfigHelp)
   .option('--json <file>', 'write a JSON report')
+  .option('--html <file>', 'write a self-contained HTML report')
   .option('--plain', 'plain lines even on a terminal')
+  .option('--verbose', 'show each command as it runs and failures with their command')
   .action(async (host: string, opts) => (await import('./doctor.js')).doctorCommand(host, opts));
 
 program
@@ -78,6 +80,8 @@ program
   )
   .option('--json <file>', 'write a JSON report')
   .option('--junit <file>', 'write a JUnit XML report')
+  .option('--html <file>', 'write a self-contained HTML report (recap, timeline, failures, findings)')
+  .option('--verbose', 'show each command as it runs and failures with their command')
   .option('--yes', 'confirm without asking (needed off a terminal for confirm: true playbooks)')
   .option('--plain', 'plain lines even on a terminal')
   .action(async (playbook: string, opts) => (await import('./run.js')).runCommand(playbook, opts));

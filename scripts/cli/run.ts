@@ -25,8 +25,10 @@ export interface RunCliOptions extends InventoryCliOptions {
   shard?: string;
   json?: string;
   junit?: string;
+  html?: string;
   yes?: boolean;
   plain?: boolean;
+  verbose?: boolean;
 }
 
 function pairs(list: string[], flag: string): Record<string, string> {

@@ -85,6 +85,13 @@ export class CommandError extends WaptopsError {
       hint,
     );
   }
+
+  /** Why it failed in words, one line, never the command: its last stderr line and how it ended. */
+  get reason(): string {
+    const last = this.stderr.trim().split('\n').at(-1)?.trim() ?? '';
+    const ended = this.code === null ? 'timed out' : `exit ${this.code}`;
+    return last ? `${last} (${ended})` : `the command failed (${ended})`;
+  }
 }
 
 /** Another run holds the host's lock. */

@@ -11,6 +11,8 @@ export interface HostRecap {
   changed: number;
   failed: number;
   skipped: number;
+  /** Steps that failed with ignore_errors (counted in `ok` too): warnings, not failures. */
+  ignored?: number;
   unreachable: boolean;
   /** Refused because another run holds the host's lock (`error` names the holder). */
   locked?: boolean;
@@ -42,7 +44,15 @@ export type RunEvent =
     }
   | { kind: 'host:start'; host: string }
   | { kind: 'host:connect'; host: string; durationMs: number }
-  | { kind: 'step:start'; host: string; index: number; name: string; rescue: boolean }
+  | {
+      kind: 'step:start';
+      host: string;
+      index: number;
+      name: string;
+      rescue: boolean;
+      /** The step's ignore_errors: a failure of it will be a warning. */
+      ignoreErrors?: boolean;
+    }
   | { kind: 'cmd'; host: string; index: number; command: string }
   | { kind: 'output'; host: string; index: number; line: string }
   | { kind: 'progress'; host: string; index: number; done: number; total: number }
@@ -54,8 +64,12 @@ export type RunEvent =
       status: StepStatus;
       changes: string[];
       diffs: FileDiff[];
-      /** ok: why nothing changed; failed: why; skipped: why. */
+      /** ok: why nothing changed; failed: why (may name the command and carry its stderr); skipped: why. */
       message?: string;
+      /** failed: why in words, one line, never the command. */
+      reason?: string;
+      /** failed, and the step's ignore_errors lets the host go on: a warning, not a failure. */
+      ignored?: boolean;
       notes: string[];
       data?: Record<string, unknown>;
       durationMs: number;

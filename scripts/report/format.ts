@@ -55,6 +55,13 @@ export function colouredStatus(status: StepStatus, check: boolean, p: Palette): 
   return p.cyan(word);
 }
 
+/** What a failed step shows on screen: its reason in words, then the message's further lines (stderr); the whole message, command included, when verbose. */
+export function failureLines(e: { message?: string; reason?: string }, verbose: boolean): string[] {
+  const lines = (e.message ?? '').split('\n');
+  if (verbose || !e.reason) return lines;
+  return [e.reason, ...lines.slice(1)];
+}
+
 /** `[3/7]` (or `[3]` when the step count is unknown) for a step, `[rescue 1]` for a rescue step. */
 export function stepTag(index: number, rescue: boolean, stepCount?: number): string {
   if (rescue) return `[rescue ${index + 1}]`;
@@ -88,6 +95,10 @@ export function recapLines(recaps: HostRecap[], check: boolean, p: Palette): str
     const tag = outcome === 'unreachable' || outcome === 'locked' ? `  ${p.red(outcome.toUpperCase())}` : '';
     out.push(`${coloured}${tag}`);
     if (r.error) out.push(`  ${r.host}: ${firstLine(r.error)}`);
+    if (r.ignored)
+      out.push(
+        p.yellow(`  ${r.host}: ${r.ignored} failure(s) ignored (ignore_errors), marked "ignored" above`),
+      );
     if (r.rollback) out.push(...rollbackLines(r.host, r.rollback, p).map((l) => `  ${l}`));
   });
   return out;

@@ -6,6 +6,7 @@ import type { RunEvent } from '../engine/events.js';
 import { unifiedDiff } from './diff.js';
 import {
   colouredStatus,
+  failureLines,
   firstLine,
   formatDuration,
   formatProgress,
@@ -93,7 +94,7 @@ export function createPlainRenderer(opts: RendererOptions): Renderer {
         line(`${stepPrefix(e.host)} ${e.name} ...`);
         break;
       case 'cmd':
-        line(`${stepPrefix(e.host)} $ ${e.command}`);
+        if (opts.verbose) line(`${stepPrefix(e.host)} $ ${e.command}`);
         break;
       case 'output':
         line(`${stepPrefix(e.host)}${INDENT}${e.line}`);
@@ -108,11 +109,12 @@ export function createPlainRenderer(opts: RendererOptions): Renderer {
       }
       case 'step:end': {
         const prefix = stepPrefix(e.host);
-        const [first, ...more] = (e.message ?? '').split('\n');
+        const shown = e.status === 'failed' ? failureLines(e, Boolean(opts.verbose)) : [e.message ?? ''];
+        // an ignored failure is a warning: its reason in one line, its output only when verbose
+        const [first, ...more] = e.ignored && !opts.verbose ? shown.slice(0, 1) : shown;
         const why = first ? `: ${first}` : '';
-        line(
-          `${prefix} ${e.name} ... ${colouredStatus(e.status, e.check, p)} (${formatDuration(e.durationMs)})${why}`,
-        );
+        const word = e.ignored ? p.yellow('ignored') : colouredStatus(e.status, e.check, p);
+        line(`${prefix} ${e.name} ... ${word} (${formatDuration(e.durationMs)})${why}`);
         for (const m of more) line(`${prefix}${INDENT}${m}`);
         for (const c of e.changes) line(`${prefix}${INDENT}* ${c}`);
         for (const n of e.notes) line(`${prefix}${INDENT}note: ${n}`);
@@ -122,7 +124,8 @@ export function createPlainRenderer(opts: RendererOptions): Renderer {
       }
       case 'host:end': {
         const r = e.recap;
-        const counts = `${r.ok} ok, ${r.changed} ${check ? 'would change' : 'changed'}, ${r.failed} failed, ${r.skipped} skipped`;
+        const ignored = r.ignored ? `, ${r.ignored} ignored` : '';
+        const counts = `${r.ok} ok, ${r.changed} ${check ? 'would change' : 'changed'}, ${r.failed} failed, ${r.skipped} skipped${ignored}`;
         const time = formatDuration(r.durationMs);
         if (r.unreachable) line(`${e.host} ${p.red('UNREACHABLE')} (${time}): ${firstLine(r.error ?? '')}`);
         else if (r.locked) line(`${e.host} ${p.red('LOCKED')} (${time}): ${firstLine(r.error ?? '')}`);

@@ -12,6 +12,7 @@ import {
 import { redact } from '../core/redact.js';
 import type { HostRecap, RunEvent, StepStatus } from '../engine/events.js';
 import {
+  failureLines,
   firstLine,
   formatDuration,
   formatProgress,
@@ -43,7 +44,8 @@ function deferred<T>(): Deferred<T> {
 /** How a task ends: its final title, and whether listr should mark it failed (with `error` below it). */
 interface Ending {
   title: string;
-  status: StepStatus;
+  /** `ignored`: a failure the step's ignore_errors lets pass, drawn as a warning. */
+  status: StepStatus | 'ignored';
   error?: string;
 }
 
@@ -67,7 +69,7 @@ function taskUntil(node: { wrapper: Deferred<Wrapper>; end: Deferred<Ending> }) 
     node.wrapper.resolve(w);
     const ending = await node.end.promise;
     w.title = redact(ending.title);
-    if (ending.status === 'skipped') w.skip();
+    if (ending.status === 'skipped' || ending.status === 'ignored') w.skip();
     if (ending.status === 'failed') throw new Error(redact(ending.error ?? 'failed'));
   };
 }
@@ -75,7 +77,8 @@ function taskUntil(node: { wrapper: Deferred<Wrapper>; end: Deferred<Ending> }) 
 function hostEnding(host: string, r: HostRecap, check: boolean): Ending {
   const error = firstLine(r.error ?? '');
   const outcome = hostOutcome(r);
-  const counts = `${r.ok} ok, ${r.changed} ${check ? 'would change' : 'changed'}, ${r.failed} failed, ${r.skipped} skipped`;
+  const ignored = r.ignored ? `, ${r.ignored} ignored` : '';
+  const counts = `${r.ok} ok, ${r.changed} ${check ? 'would change' : 'changed'}, ${r.failed} failed, ${r.skipped} skipped${ignored}`;
   const time = formatDuration(r.durationMs);
   // a failed host's error is in its title: listr prints no error line equal to the title
   if (outcome === 'unreachable' || outcome === 'locked') {
@@ -138,9 +141,14 @@ export function createTreeRenderer(opts: RendererOptions): Renderer {
   // Adds a step under its host: a one-task listr run silently (as listr does for returned subtasks),
   // its task attached to the host's subtasks so the host's renderer draws it (listr2 9 runs no task
   // added to a list that is already running).
-  const startStep = (host: HostNode, w: Wrapper, title: string): StepNode => {
+  const startStep = (host: HostNode, w: Wrapper, title: string, ignoreErrors: boolean): StepNode => {
     const node: StepNode = { wrapper: deferred(), end: deferred(), startedAt: now().getTime() };
-    const one = w.newListr([{ title: redact(title), task: taskUntil(node) }], { exitOnError: false });
+    // a step whose failure is ignored draws that failure as a skip without collapse: listr's yellow ⚠
+    const rendererOptions = ignoreErrors ? { collapseSkips: false, showSkipMessage: false } : {};
+    const one = w.newListr([{ title: redact(title), task: taskUntil(node) }], {
+      exitOnError: false,
+      rendererOptions,
+    });
     one.rendererClass = SilentRenderer;
     w.task.subtasks.push(...one.tasks);
     void one.run();
@@ -159,11 +167,15 @@ export function createTreeRenderer(opts: RendererOptions): Renderer {
         hostTask.output = `connected (${formatDuration(e.durationMs)})`;
         break;
       case 'step:start':
-        await startStep(host, hostTask, `${stepTag(e.index, e.rescue, opts.stepCount)} ${e.name}`).wrapper
-          .promise;
+        await startStep(
+          host,
+          hostTask,
+          `${stepTag(e.index, e.rescue, opts.stepCount)} ${e.name}`,
+          Boolean(e.ignoreErrors),
+        ).wrapper.promise;
         break;
       case 'cmd':
-        if (step) step.output = redact(`$ ${e.command}`);
+        if (step && opts.verbose) step.output = redact(`$ ${e.command}`);
         break;
       case 'output':
         if (step) step.output = redact(e.line);
@@ -173,9 +185,12 @@ export function createTreeRenderer(opts: RendererOptions): Renderer {
           step.output = formatProgress(e.done, e.total, now().getTime() - host.step.startedAt);
         break;
       case 'step:end': {
-        const why = e.message && e.status !== 'failed' ? `: ${firstLine(e.message)}` : '';
-        const title = `${step?.title ?? e.name} — ${statusWord(e.status, e.check)} (${formatDuration(e.durationMs)})${why}`;
-        host.step?.end.resolve({ title, status: e.status, error: e.message });
+        const shown = e.status === 'failed' ? failureLines(e, Boolean(opts.verbose)) : [e.message ?? ''];
+        const word = e.ignored ? 'ignored' : statusWord(e.status, e.check);
+        const why = shown[0] && (e.status !== 'failed' || e.ignored) ? `: ${firstLine(shown[0])}` : '';
+        const title = `${step?.title ?? e.name} — ${word} (${formatDuration(e.durationMs)})${why}`;
+        const status = e.ignored ? 'ignored' : e.status;
+        host.step?.end.resolve({ title, status, error: shown.join('\n') });
         host.step = undefined;
         if (opts.diff && e.diffs.length > 0) after.push(`${e.host} ${e.name}:`, ...diffLines(e.diffs, p));
         break;

@@ -5,6 +5,8 @@ import type { EventSink } from '../engine/events.js';
 export interface RendererOptions {
   /** Print unified diffs of the files a step changes (or would change). */
   diff: boolean;
+  /** Show each command as it runs and a failure's whole message (command included); words only otherwise. */
+  verbose?: boolean;
   /** Where to write; standard output when absent. */
   stream?: NodeJS.WritableStream;
   /** ANSI colours (plain: off unless asked). */

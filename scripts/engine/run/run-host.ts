@@ -32,7 +32,14 @@ async function runSteps(req: RunRequest, hr: HostRun, steps: Step[], rescue: boo
   let wouldChange = false;
   for (const [index, step] of steps.entries()) {
     if (req.signal.aborted) return false;
-    req.sink({ kind: 'step:start', host, index, name: step.name, rescue });
+    req.sink({
+      kind: 'step:start',
+      host,
+      index,
+      name: step.name,
+      rescue,
+      ...(step.ignore_errors ? { ignoreErrors: true } : {}),
+    });
     const started = Date.now();
     const notes: string[] = [];
     const action = registry[step.action] as Action;
@@ -70,7 +77,9 @@ async function runSteps(req: RunRequest, hr: HostRun, steps: Step[], rescue: boo
         changed: outcome.status === 'changed',
         ...outcome.data,
       };
-    recap[outcome.status === 'failed' && step.ignore_errors ? 'ok' : outcome.status]++;
+    const ignored = outcome.status === 'failed' && step.ignore_errors;
+    recap[ignored ? 'ok' : outcome.status]++;
+    if (ignored) recap.ignored = (recap.ignored ?? 0) + 1;
     req.sink({
       kind: 'step:end',
       host,
@@ -80,18 +89,24 @@ async function runSteps(req: RunRequest, hr: HostRun, steps: Step[], rescue: boo
       changes: outcome.changes,
       diffs: outcome.diffs,
       message: outcome.message,
+      ...(outcome.status === 'failed' ? { reason: failureReason(outcome), ignored } : {}),
       notes,
       data: outcome.data,
       durationMs: Date.now() - started,
       check: req.check,
     });
     if (outcome.status === 'failed' && !step.ignore_errors) {
-      recap.error ??= `${step.name}: ${outcome.message ?? 'failed'}`;
+      recap.error ??= `${step.name}: ${failureReason(outcome)}`;
       return false;
     }
     if (tx && !resumed) await tx.stepDone(index, step.name, outcome.data);
   }
   return true;
+}
+
+/** A failure in words, one line: the action's own reason, else the first line of its message. */
+function failureReason(outcome: StepOutcome): string {
+  return outcome.reason ?? (outcome.message ?? 'failed').split('\n', 1)[0] ?? 'failed';
 }
 
 /** A step an interrupted run of the transaction finished: not run again, its data restored. */

@@ -17,6 +17,8 @@ export interface StepOutcome {
   changes: string[];
   diffs: FileDiff[];
   message?: string;
+  /** A failure's reason in words, one line, without the command (the message may carry it). */
+  reason?: string;
   data: Record<string, unknown>;
 }
 
@@ -181,7 +183,8 @@ async function judge(run: StepRun, step: Step, outcome: StepOutcome): Promise<St
 
 function failure(e: unknown): StepOutcome {
   const message = e instanceof WaptopsError ? e.message : `internal error: ${(e as Error)?.message ?? e}`;
-  return { status: 'failed', changes: [], diffs: [], message, data: {} };
+  const reason = e instanceof CommandError ? e.reason : undefined;
+  return { status: 'failed', changes: [], diffs: [], message, reason, data: {} };
 }
 
 /** The outcome of a step whose `when` is false (skipped) or cannot be judged (failed); undefined: run it. */

@@ -14,6 +14,10 @@ export interface StepSpec {
   changes?: string[];
   diffs?: FileDiff[];
   message?: string;
+  /** failed: the reason in words the engine gives beside the message. */
+  reason?: string;
+  /** failed under ignore_errors: a warning, counted ok. */
+  ignored?: boolean;
   notes?: string[];
   data?: Record<string, unknown>;
   durationMs?: number;
@@ -41,7 +45,16 @@ export interface RunSpec {
 
 /** The events of one step, from step:start to step:end. */
 export function stepEvents(host: string, index: number, s: StepSpec, check = false): RunEvent[] {
-  const events: RunEvent[] = [{ kind: 'step:start', host, index, name: s.name, rescue: s.rescue ?? false }];
+  const events: RunEvent[] = [
+    {
+      kind: 'step:start',
+      host,
+      index,
+      name: s.name,
+      rescue: s.rescue ?? false,
+      ...(s.ignored ? { ignoreErrors: true } : {}),
+    },
+  ];
   for (const command of s.commands ?? []) events.push({ kind: 'cmd', host, index, command });
   for (const line of s.output ?? []) events.push({ kind: 'output', host, index, line });
   for (const [done, total] of s.progress ?? []) events.push({ kind: 'progress', host, index, done, total });
@@ -54,6 +67,8 @@ export function stepEvents(host: string, index: number, s: StepSpec, check = fal
     changes: s.changes ?? [],
     diffs: s.diffs ?? [],
     ...(s.message === undefined ? {} : { message: s.message }),
+    ...(s.reason === undefined ? {} : { reason: s.reason }),
+    ...(s.ignored ? { ignored: true } : {}),
     notes: s.notes ?? [],
     ...(s.data === undefined ? {} : { data: s.data }),
     durationMs: s.durationMs ?? 100,
@@ -64,17 +79,21 @@ export function stepEvents(host: string, index: number, s: StepSpec, check = fal
 
 /** The recap the engine would compute for a host spec. */
 export function recapOf(h: HostSpec): HostRecap {
-  const count = (st: StepStatus) => (h.steps ?? []).filter((s) => (s.status ?? 'ok') === st).length;
+  const steps = h.steps ?? [];
+  const ignored = steps.filter((s) => s.ignored).length;
+  const count = (st: StepStatus) => steps.filter((s) => (s.status ?? 'ok') === st && !s.ignored).length;
   const recap: HostRecap = {
     host: h.name,
-    ok: count('ok'),
+    ok: count('ok') + ignored,
     changed: count('changed'),
     failed: count('failed'),
     skipped: count('skipped'),
+    ...(ignored > 0 ? { ignored } : {}),
     unreachable: h.unreachable !== undefined,
     durationMs: h.durationMs ?? (h.steps ?? []).reduce((t, s) => t + (s.durationMs ?? 100), 0),
   };
-  const error = h.unreachable ?? h.error ?? (h.steps ?? []).find((s) => s.status === 'failed')?.message;
+  const failed = steps.find((s) => s.status === 'failed' && !s.ignored);
+  const error = h.unreachable ?? h.error ?? failed?.reason ?? failed?.message;
   return error === undefined ? recap : { ...recap, error };
 }
 

@@ -57,3 +57,48 @@ export const failedCheckRun: RunSpec = {
     { name: 'deb2', error: 'locked by bob@ops2 since 02:58', steps: [] },
   ],
 };
+
+/** The firewall step's message as a command failure words it: the command, its exit code, its stderr. */
+const FIREWALL_MESSAGE =
+  "deb1: `sh -c 'rules=$(nft list ruleset) || exit 3' sh 443` exited 3\n  cannot read the firewall rules: nft: refused";
+
+/**
+ * deb1's first two steps fail under ignore_errors (one with a command failure's message), then the verdict is
+ * ok; cent1's restart fails for real with a command failure's message.
+ */
+export const ignoredFailuresRun: RunSpec = {
+  hosts: [
+    {
+      name: 'deb1',
+      steps: [
+        {
+          name: 'the server name resolves',
+          status: 'failed',
+          ignored: true,
+          message: 'cannot resolve deb1.wapt.lab: getaddrinfo ENOTFOUND deb1.wapt.lab',
+        },
+        {
+          name: 'local firewall rules dropping 443',
+          status: 'failed',
+          ignored: true,
+          commands: ["sh -c 'rules=$(nft list ruleset) || exit 3' sh 443"],
+          message: FIREWALL_MESSAGE,
+          reason: 'cannot read the firewall rules: nft: refused (exit 3)',
+        },
+        { name: 'verdict', message: 'no error' },
+      ],
+    },
+    {
+      name: 'cent1',
+      steps: [
+        {
+          name: 'nginx restarted',
+          status: 'failed',
+          commands: ['systemctl restart nginx'],
+          message: 'cent1: `systemctl restart nginx` exited 1\n  Job for nginx.service failed',
+          reason: 'Job for nginx.service failed (exit 1)',
+        },
+      ],
+    },
+  ],
+};

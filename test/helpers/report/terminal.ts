@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface Terminal {
   /** The visible screen, one string, trailing blank lines dropped. */
   screen(): string;
+  /** The same with its colours and attributes kept as SGR escape sequences (`capture-pane -e`). */
+  colouredScreen(): string;
   /** Polls the screen until it contains `text`; throws with the last screen if it never does. */
   waitFor(text: string, limitMs?: number): Promise<string>;
   /** Types into the terminal: tmux key names (`Tab`, `Enter`) or literal text. */
@@ -39,6 +41,7 @@ export function openTerminal(
   const screen = () => tmux('capture-pane', '-p', '-t', 'main').replace(/\n+$/, '');
   return {
     screen,
+    colouredScreen: () => tmux('capture-pane', '-e', '-p', '-t', 'main').replace(/\n+$/, ''),
     async waitFor(text, limitMs = 30_000) {
       const deadline = Date.now() + limitMs;
       let last = screen();

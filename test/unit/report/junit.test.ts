@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { registerSecret } from '../../../scripts/core/redact.js';
 import { createJunitWriter, xmlEscape } from '../../../scripts/report/junit.js';
 import { type RunSpec, runEvents } from '../../helpers/report/events.js';
-import { sampleRun } from '../../helpers/report/sample.js';
+import { ignoredFailuresRun, sampleRun } from '../../helpers/report/sample.js';
 
 async function write(spec: RunSpec): Promise<string> {
   const file = join(await mkdtemp(join(tmpdir(), 'waptops-junit-')), 'junit.xml');
@@ -86,6 +86,20 @@ describe('junit report', () => {
         },
       ],
     });
+  });
+
+  it('a failure under ignore_errors is a passing case whose output says why and keeps the command', async () => {
+    const doc = parse(await write(ignoredFailuresRun)) as {
+      suites: { name: string; failures: string; cases: { name: string; failure?: string; out?: string }[] }[];
+    };
+    const deb1 = doc.suites.find((s) => s.name === 'deb1');
+    expect(deb1?.failures).toBe('0');
+    expect(deb1?.cases[1]?.failure).toBeUndefined();
+    expect(deb1?.cases[1]?.out).toContain(
+      'ignored failure: cannot read the firewall rules: nft: refused (exit 3)',
+    );
+    expect(deb1?.cases[1]?.out).toContain("`sh -c 'rules=$(nft list ruleset) || exit 3' sh 443` exited 3");
+    expect(doc.suites.find((s) => s.name === 'cent1')?.failures).toBe('1');
   });
 
   it('escapes markup, quotes, newlines and control characters so the document still parses', async () => {

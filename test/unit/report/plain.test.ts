@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { registerSecret } from '../../../scripts/core/redact.js';
 import { createPlainRenderer } from '../../../scripts/report/plain.js';
 import { captured, fixedClock, type RunSpec, runEvents } from '../../helpers/report/events.js';
-import { sampleRun } from '../../helpers/report/sample.js';
+import { ignoredFailuresRun, sampleRun } from '../../helpers/report/sample.js';
 
-async function render(spec: RunSpec, opts: { diff?: boolean; color?: boolean } = {}): Promise<string> {
+async function render(
+  spec: RunSpec,
+  opts: { diff?: boolean; color?: boolean; verbose?: boolean } = {},
+): Promise<string> {
   const out = captured();
   const clock = fixedClock();
   const r = createPlainRenderer({
     diff: opts.diff ?? false,
     color: opts.color,
+    verbose: opts.verbose,
     stream: out.stream,
     now: clock.now,
     stepCount: 3,
@@ -23,8 +27,8 @@ async function render(spec: RunSpec, opts: { diff?: boolean; color?: boolean } =
 }
 
 describe('plain renderer', () => {
-  it('prints one line per event, the diff, the recap and the verdict', async () => {
-    expect(await render(sampleRun, { diff: true })).toBe(
+  it('prints one line per event (commands with --verbose), the diff, the recap and the verdict', async () => {
+    expect(await render(sampleRun, { diff: true, verbose: true })).toBe(
       `2026-11-24T03:00:00Z run restart-nginx on 3 host(s): deb1, cent1, srv9 id=run-0001
 2026-11-24T03:00:00Z params timeout=30 admin_password="***"
 2026-11-24T03:00:02Z deb1 connected (300ms)
@@ -61,6 +65,40 @@ srv9    -        -       -        -   5.0s  UNREACHABLE
   srv9: connect ECONNREFUSED 198.18.0.9:22
 RESULT: 1 host ok, 1 changed, 0 failed, 1 unreachable — exit 3
 `,
+    );
+  });
+
+  it('prints no command without --verbose', async () => {
+    const text = await render(sampleRun);
+    expect(text).not.toContain('$ nginx -t');
+    expect(text).not.toContain('systemctl');
+    expect(text).toContain(
+      'deb1 [1/3]    nginx: configuration file /etc/nginx/nginx.conf test is successful\n',
+    );
+  });
+
+  it('prints a failure under ignore_errors as "ignored" with its reason in one line, never red nor its command', async () => {
+    const text = await render(ignoredFailuresRun, { color: true });
+    const deb1 = text.slice(text.indexOf('deb1 connected'), text.indexOf('cent1 connected'));
+    expect(deb1).toContain(
+      'deb1 [1/3] the server name resolves ... \x1b[33mignored\x1b[39m (100ms): cannot resolve deb1.wapt.lab: getaddrinfo ENOTFOUND deb1.wapt.lab\n',
+    );
+    expect(deb1).toContain(
+      'deb1 [2/3] local firewall rules dropping 443 ... \x1b[33mignored\x1b[39m (100ms): cannot read the firewall rules: nft: refused (exit 3)\n2026',
+    );
+    expect(deb1).not.toContain('nft list ruleset');
+    expect(deb1).not.toContain('\x1b[31m');
+    expect(deb1).toContain('deb1 done: 3 ok, 0 changed, 0 failed, 0 skipped, 2 ignored (300ms)\n');
+    expect(text).toContain(
+      '\x1b[33m  deb1: 2 failure(s) ignored (ignore_errors), marked "ignored" above\x1b[39m\n',
+    );
+    // a real command failure: its reason, then its stderr, the command only with --verbose
+    expect(text).toContain(
+      'cent1 [1/3] nginx restarted ... \x1b[31mfailed\x1b[39m (100ms): Job for nginx.service failed (exit 1)\n',
+    );
+    expect(text).not.toContain('`systemctl restart nginx`');
+    expect(await render(ignoredFailuresRun, { verbose: true })).toContain(
+      'cent1 [1/3] nginx restarted ... failed (100ms): cent1: `systemctl restart nginx` exited 1\n',
     );
   });
 

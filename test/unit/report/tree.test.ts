@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { redSgr } from '../../helpers/report/sgr.js';
 import { openTerminal, type Terminal } from '../../helpers/report/terminal.js';
 import { PAUSED_OUTPUT } from '../../helpers/report/tree-driver.js';
 
@@ -67,5 +68,45 @@ describe('tree renderer in a real terminal', () => {
     expect(lines).toContain('✖ cent1 — did not finish');
     expect(lines).toContain('RESULT: 1 host ok, 0 changed, 0 failed, 0 unreachable — exit 130 (interrupted)');
     expect(lines.at(-1)).toBe('__EXIT__0');
+  });
+});
+
+describe('failures under ignore_errors in a real terminal', () => {
+  let term: Terminal | undefined;
+  afterEach(() => term?.close());
+
+  it('draws them as yellow warnings with their reason in words, no command, no red; a real failure keeps its cross', async () => {
+    term = openTerminal(`cd ${process.cwd()} && ${driver}`, { TREE_SCENARIO: 'ignored' }, 160);
+    const lines = (await term.waitFor('__EXIT__')).split('\n');
+    expect(lines.slice(0, 8)).toEqual([
+      '✔ deb1 — 3 ok, 0 changed, 0 failed, 0 skipped, 2 ignored (300ms)',
+      '  ⚠ [1/3] the server name resolves — ignored (100ms): cannot resolve deb1.wapt.lab: getaddrinfo ENOTFOUND deb1.wapt.lab',
+      '  ⚠ [2/3] local firewall rules dropping 443 — ignored (100ms): cannot read the firewall rules: nft: refused (exit 3)',
+      '  ✔ [3/3] verdict — ok (100ms): no error',
+      '✖ cent1 — 0 ok, 0 changed, 1 failed, 0 skipped (100ms): Job for nginx.service failed (exit 1)',
+      '  ✖ [1/3] nginx restarted — failed (100ms)',
+      '    › Job for nginx.service failed (exit 1)',
+      '        Job for nginx.service failed',
+    ]);
+    expect(lines).toContain('  deb1: 2 failure(s) ignored (ignore_errors), marked "ignored" above');
+    const screen = term.colouredScreen();
+    const deb1 = screen.slice(0, screen.lastIndexOf('\n', screen.indexOf('cent1')));
+    expect(redSgr(deb1)).toEqual([]);
+    expect(deb1).toContain('\x1b[33m⚠\x1b[39m');
+    expect(redSgr(screen).length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toContain('nft list ruleset');
+  });
+
+  it('shows the commands and a failure with its command only with --verbose', async () => {
+    term = openTerminal(
+      `cd ${process.cwd()} && ${driver}`,
+      { TREE_SCENARIO: 'ignored', TREE_VERBOSE: '1' },
+      160,
+    );
+    const lines = (await term.waitFor('__EXIT__')).split('\n');
+    expect(lines).toContain('    › cent1: `systemctl restart nginx` exited 1');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}⚠ \[2\/3\] local firewall rules dropping 443 — ignored/),
+    );
   });
 });
