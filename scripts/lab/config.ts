@@ -94,6 +94,8 @@ export const LAB_FILES = {
   knownHosts: path.join(STATE_DIR, 'known_hosts'),
   adminPassword: path.join(STATE_DIR, 'admin-password'),
   state: path.join(STATE_DIR, 'state.json'),
+  /** A hosts(5) file naming every lab host (`deb1.wapt.lab`, ...): tests bind it over /etc/hosts in a mount namespace of their own. */
+  names: path.join(STATE_DIR, 'names.hosts'),
 };
 
 function findRepoRoot(start: string): string {

@@ -72,6 +72,8 @@ export function bootHost(host: LabHost, spareDevice: string): number {
       `--machine=${host.name}`,
       `--directory=${merged}`,
       `--network-namespace-path=/run/netns/${host.netns}`,
+      // the host's own network namespace: its root may read (and a test may set) its firewall rules
+      '--capability=CAP_NET_ADMIN',
       `--bind=${spareDevice}`,
     ],
     { detached: true, stdio: ['ignore', output, output] },

@@ -32,6 +32,17 @@ export function renderInventory(hosts: readonly LabHost[], spareDevices: Record<
   ].join('\n');
 }
 
+/** The lab's hosts(5) file: localhost, then each host's address, FQDN and short name (as inside the hosts). */
+export function renderNames(hosts: readonly LabHost[]): string {
+  const lines = hosts.map((host) => `${host.address} ${host.fqdn} ${host.name}`);
+  return ['127.0.0.1 localhost', '::1 localhost', ...lines, ''].join('\n');
+}
+
+/** Writes the lab's hosts(5) file (LAB_FILES.names); this machine's /etc/hosts is never touched. */
+export function writeNames(hosts: readonly LabHost[]): void {
+  writeFileSync(LAB_FILES.names, renderNames(hosts));
+}
+
 /** Writes inventory/lab.yml. */
 export function writeInventory(hosts: readonly LabHost[], spareDevices: Record<string, string>): void {
   mkdirSync(path.dirname(INVENTORY_FILE), { recursive: true });

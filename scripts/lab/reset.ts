@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { CACHE_DIR, LAB_FILES, LAB_HOSTS, type LabHost } from './config.js';
 import { bootHost, killHostProcess, mountHostRoot, unmountHostRoot, waitForCleanBoot } from './host.js';
-import { writeInventory } from './inventory.js';
+import { writeInventory, writeNames } from './inventory.js';
 import { writeKnownHosts } from './keys.js';
 import { createHostNetwork, removeHostNetwork } from './network.js';
 import { recordPid } from './reboot.js';
@@ -26,12 +26,13 @@ export async function resetLab(): Promise<number> {
   return (Date.now() - started) / 1000;
 }
 
-/** Writes the pinned known_hosts and inventory/lab.yml from the recorded state (undoing any test's edit of them). */
+/** Writes the pinned known_hosts, inventory/lab.yml and the lab's names file from the recorded state (undoing any test's edit of them). */
 export function writeLabFiles(state: LabState): void {
   const field = (key: 'hostKey' | 'loopDevice') =>
     Object.fromEntries(LAB_HOSTS.map((host) => [host.name, state.hosts[host.name]?.[key] ?? '']));
   writeKnownHosts(LAB_HOSTS, field('hostKey'));
   writeInventory(LAB_HOSTS, field('loopDevice'));
+  writeNames(LAB_HOSTS);
 }
 
 async function resetHost(host: LabHost, base: string, state: LabState): Promise<void> {

@@ -18,33 +18,40 @@ function inPrivateMounts(script: string): string[] {
   return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh'];
 }
 
-// An empty /run/lock, so the run lock of local hosts belongs to this test alone and not to other runs on the
-// machine.
-const PRIVATE_RUN_LOCK = inPrivateMounts('mount -t tmpfs tmpfs /run/lock && exec "$@"');
-
-// The same, and the directory given first bind-mounted on /var/lib/waptops, where the engine keeps a host's
-// journals and detached jobs: a local-host test then reads and leaves state in its own directory only, so no
-// other run on the machine (nor one killed earlier) shares it.
-const PRIVATE_HOST_STATE = inPrivateMounts(
-  'mount -t tmpfs tmpfs /run/lock && mkdir -p /var/lib/waptops && mount --bind "$1" /var/lib/waptops && shift && exec "$@"',
-);
-
-/** How a CLI run on this machine is kept apart: a private /run/lock, and a private /var/lib/waptops. */
+/** How a CLI run on this machine is kept apart: a private /run/lock, a private /var/lib/waptops, its own /etc/hosts. */
 export interface CliIsolation {
+  /** An empty /run/lock, so the run lock of local hosts belongs to this test alone and not to other runs on the machine. */
   privateRunLock?: boolean;
-  /** A directory that stands for /var/lib/waptops (implies a private /run/lock). */
+  /**
+   * A directory bind-mounted on /var/lib/waptops, where the engine keeps a host's journals and detached jobs: a
+   * local-host test then reads and leaves state in its own directory only (implies a private /run/lock).
+   */
   hostStateDir?: string;
+  /** A hosts(5) file bind-mounted on /etc/hosts for this run only (the lab's names); the machine's file is untouched. */
+  hostsFile?: string;
 }
 
 /** The argv that runs the CLI, isolated as asked. */
 export function cliArgv(args: string[], isolation: CliIsolation = {}): string[] {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`make build\` first`);
-  const prefix = isolation.hostStateDir
-    ? [...PRIVATE_HOST_STATE, isolation.hostStateDir]
-    : isolation.privateRunLock
-      ? PRIVATE_RUN_LOCK
-      : [];
-  return [...prefix, process.execPath, CLI, ...args];
+  return [...isolationPrefix(isolation), process.execPath, CLI, ...args];
+}
+
+/** The `unshare ... sh -c SCRIPT sh DIRS...` words that set up `isolation`, then exec the rest; none when none asked. */
+export function isolationPrefix(isolation: CliIsolation): string[] {
+  const steps: string[] = [];
+  const paths: string[] = [];
+  if (isolation.hostsFile) {
+    steps.push('mount --bind "$1" /etc/hosts && shift');
+    paths.push(isolation.hostsFile);
+  }
+  if (isolation.privateRunLock || isolation.hostStateDir) steps.push('mount -t tmpfs tmpfs /run/lock');
+  if (isolation.hostStateDir) {
+    steps.push('mkdir -p /var/lib/waptops && mount --bind "$1" /var/lib/waptops && shift');
+    paths.push(isolation.hostStateDir);
+  }
+  if (steps.length === 0) return [];
+  return [...inPrivateMounts(`${steps.join(' && ')} && exec "$@"`), ...paths];
 }
 
 /** Runs `node dist/bin/waptops.js ...args` with extra environment variables. */

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { INVENTORY_FILE } from '../../../scripts/lab/config.js';
+import { INVENTORY_FILE, LAB_FILES } from '../../../scripts/lab/config.js';
 import { type CliResult, runCli } from '../cli-process.js';
 
 /** The lab playbooks used only by these tests. */
@@ -74,7 +74,12 @@ export async function runOnLab(tmp: string, playbook: string, options: LabRunOpt
   if (options.yes) args.push('--yes');
   if (options.rollback) args.push('--rollback');
   for (const [key, value] of Object.entries(options.params ?? {})) args.push('-e', `${key}=${value}`);
-  const result = await runCli(args, { XDG_STATE_HOME: path.join(tmp, 'state') });
+  // the lab's names (deb1.wapt.lab, ...) resolve as the agents' DNS would resolve them
+  const result = await runCli(
+    args,
+    { XDG_STATE_HOME: path.join(tmp, 'state') },
+    { hostsFile: LAB_FILES.names },
+  );
   let parsed: RunReport;
   try {
     parsed = JSON.parse(readFileSync(report, 'utf8')) as RunReport;
