@@ -34,9 +34,10 @@ $(NODE_MODULES): package.json package-lock.json
 	@touch $@
 
 # Debian packages the tests need: a real sshd, sudo for become, acl/attr, tmux for the terminal tests,
-# passlib for the password-hash agreement tests, zsh for the completion tests (no test may skip for want of one).
+# chromium for the HTML report's test, passlib for the password-hash agreement tests, zsh for the
+# completion tests, ansible-core and iproute2 for the fan-out benchmark's test (no test may skip for want of one).
 deps: $(NODE_MODULES)
-	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 python3-passlib e2fsprogs xfsprogs util-linux time libxml2-utils iproute2 ansible-core zsh
+	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 python3-passlib e2fsprogs xfsprogs util-linux time libxml2-utils iproute2 ansible-core zsh chromium
 
 shellcheck:
 	@bash test/setup/debian-packages.sh shellcheck

@@ -1,6 +1,12 @@
 // Picks the screen renderer (tree on a terminal, plain lines elsewhere) and the file reports.
 import { registerSecret } from '../core/redact.js';
-import { combineRenderers, createJsonWriter, createJunitWriter, createRenderer } from '../report/index.js';
+import {
+  combineRenderers,
+  createHtmlWriter,
+  createJsonWriter,
+  createJunitWriter,
+  createRenderer,
+} from '../report/index.js';
 import type { Renderer } from '../report/types.js';
 
 /** The report options of `waptops run`. */
@@ -9,6 +15,8 @@ export interface ReportChoice {
   diff?: boolean;
   json?: string;
   junit?: string;
+  html?: string;
+  verbose?: boolean;
   /** Secret values to mask in everything printed or written. */
   secrets: string[];
   stepCount: number;
@@ -21,10 +29,12 @@ export async function openReports(choice: ReportChoice): Promise<Renderer> {
   const screen = await createRenderer(tty ? 'tree' : 'plain', {
     diff: Boolean(choice.diff),
     color: tty,
+    verbose: Boolean(choice.verbose),
     stepCount: choice.stepCount,
   });
   const files: Renderer[] = [];
   if (choice.json) files.push(createJsonWriter(choice.json));
   if (choice.junit) files.push(createJunitWriter(choice.junit));
+  if (choice.html) files.push(createHtmlWriter(choice.html));
   return combineRenderers(screen, ...files);
 }

@@ -11,14 +11,22 @@ export interface StepRecord {
   changes: string[];
   diffs: FileDiff[];
   message: string | null;
+  /** failed: why in words, one line, without the command; null otherwise. */
+  reason: string | null;
+  /** failed, and its ignore_errors let the host go on (a warning). */
+  ignored: boolean;
   notes: string[];
   data: Record<string, unknown> | null;
+  /** When the step started, in ms after the run started. */
+  startMs: number;
   durationMs: number;
 }
 
-/** One host: its recap (null if it never finished) and its finished steps in order. */
+/** One host: its recap (null if it never finished), when it started and its finished steps in order. */
 export interface HostRecord {
   recap: HostRecap | null;
+  /** When the host started (connection first), in ms after the run started; null if it never started. */
+  startMs: number | null;
   steps: StepRecord[];
 }
 
@@ -35,22 +43,29 @@ export interface RunRecord {
   hosts: Map<string, HostRecord>;
 }
 
-/** Builds a RunRecord from events; `sink` feeds it, `record()` returns null before run:start. */
-export function createCollector(): { sink: (e: RunEvent) => void; record(): RunRecord | null } {
+/** Builds a RunRecord from events (timed by `now`); `sink` feeds it, `record()` returns null before run:start. */
+export function createCollector(now: () => number = Date.now): {
+  sink: (e: RunEvent) => void;
+  record(): RunRecord | null;
+} {
   let run: RunRecord | null = null;
+  let runStart = 0;
   // steps of one host run one at a time, so step:end belongs to the host's last step:start
   const inRescue = new Map<string, boolean>();
+  const stepStart = new Map<string, number>();
+  const offset = () => Math.max(0, now() - runStart);
   const hostRecord = (host: string): HostRecord => {
     if (!run) throw new Error(`event for host ${host} before run:start`);
     let h = run.hosts.get(host);
     if (!h) {
-      h = { recap: null, steps: [] };
+      h = { recap: null, startMs: null, steps: [] };
       run.hosts.set(host, h);
     }
     return h;
   };
   const sink = (e: RunEvent): void => {
     if (e.kind === 'run:start') {
+      runStart = now();
       run = {
         runId: e.runId,
         playbook: e.playbook,
@@ -60,12 +75,15 @@ export function createCollector(): { sink: (e: RunEvent) => void; record(): RunR
         durationMs: null,
         exitCode: null,
         interrupted: false,
-        hosts: new Map(e.hosts.map((h) => [h, { recap: null, steps: [] }])),
+        hosts: new Map(e.hosts.map((h) => [h, { recap: null, startMs: null, steps: [] }])),
       };
     } else if (!run) {
       return;
+    } else if (e.kind === 'host:start') {
+      hostRecord(e.host).startMs = offset();
     } else if (e.kind === 'step:start') {
       inRescue.set(e.host, e.rescue);
+      stepStart.set(e.host, offset());
     } else if (e.kind === 'step:end') {
       hostRecord(e.host).steps.push({
         index: e.index,
@@ -75,8 +93,11 @@ export function createCollector(): { sink: (e: RunEvent) => void; record(): RunR
         changes: e.changes,
         diffs: e.diffs,
         message: e.message ?? null,
+        reason: e.reason ?? null,
+        ignored: e.ignored ?? false,
         notes: e.notes,
         data: e.data ?? null,
+        startMs: stepStart.get(e.host) ?? offset(),
         durationMs: e.durationMs,
       });
     } else if (e.kind === 'host:end') {

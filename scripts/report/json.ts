@@ -1,15 +1,14 @@
 // `--json FILE`: the whole run as one JSON document (schema in docs/report-json.md), written atomically.
 
 import { redactValue } from '../core/redact.js';
-import type { HostRecap } from '../engine/events.js';
 import { writeFileAtomic } from './atomic.js';
-import { createCollector, type RunRecord, type StepRecord } from './collect.js';
+import { createCollector, type HostRecord, type RunRecord } from './collect.js';
 import type { Renderer } from './types.js';
 
 /** The JSON report document, version 1 (see docs/report-json.md). */
 export interface JsonReport extends Omit<RunRecord, 'hosts'> {
   version: 1;
-  hosts: Record<string, { recap: HostRecap | null; steps: StepRecord[] }>;
+  hosts: Record<string, HostRecord>;
 }
 
 /** Turns a collected run into the report document, every string redacted. */
@@ -29,9 +28,9 @@ export function jsonReport(run: RunRecord): JsonReport {
   return redactValue(doc);
 }
 
-/** Collects events and writes the JSON report to `file` on `done()` (nothing if the run never started). */
-export function createJsonWriter(file: string): Renderer {
-  const collector = createCollector();
+/** Collects events (timed by `now`) and writes the JSON report to `file` on `done()` (nothing if the run never started). */
+export function createJsonWriter(file: string, now?: () => number): Renderer {
+  const collector = createCollector(now);
   return {
     sink: collector.sink,
     async done() {

@@ -13,8 +13,13 @@ async function write(
 ): Promise<{ doc: Record<string, unknown>; dir: string; text: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'waptops-json-'));
   const file = join(dir, 'report.json');
-  const w = createJsonWriter(file);
-  for (const e of runEvents(spec).slice(0, cut)) w.sink(e);
+  // each event comes 10 ms after the one before it
+  let t = 0;
+  const w = createJsonWriter(file, () => t);
+  for (const e of runEvents(spec).slice(0, cut)) {
+    w.sink(e);
+    t += 10;
+  }
   await w.done();
   const text = await readFile(file, 'utf8');
   return { doc: JSON.parse(text), dir, text };
@@ -45,6 +50,8 @@ describe('json report', () => {
             unreachable: false,
             durationMs: 1450,
           },
+          // run:start at 0 ms, then 10 ms per event: host:start, host:connect, then each step's events
+          startMs: 10,
           steps: [
             {
               index: 0,
@@ -54,8 +61,11 @@ describe('json report', () => {
               changes: [],
               diffs: [],
               message: 'checked',
+              reason: null,
+              ignored: false,
               notes: [],
               data: null,
+              startMs: 30,
               durationMs: 250,
             },
             {
@@ -66,8 +76,11 @@ describe('json report', () => {
               changes: ['restart nginx'],
               diffs: [{ path: '/etc/waptserver/waptserver.ini', before: 'a\nb\nc\n', after: 'a\nB\nc\n' }],
               message: null,
+              reason: null,
+              ignored: false,
               notes: ['nginx was running for 3 days'],
               data: null,
+              startMs: 70,
               durationMs: 1200,
             },
             {
@@ -78,8 +91,11 @@ describe('json report', () => {
               changes: [],
               diffs: [],
               message: 'when: params.timeout > 60 is false',
+              reason: null,
+              ignored: false,
               notes: [],
               data: null,
+              startMs: 100,
               durationMs: 0,
             },
           ],
@@ -94,6 +110,7 @@ describe('json report', () => {
             unreachable: false,
             durationMs: 300,
           },
+          startMs: 130,
           steps: [expect.objectContaining({ index: 0, status: 'ok', durationMs: 300 })],
         },
         srv9: {
@@ -107,6 +124,7 @@ describe('json report', () => {
             error: 'connect ECONNREFUSED 198.18.0.9:22',
             durationMs: 5000,
           },
+          startMs: 180,
           steps: [],
         },
       },
