@@ -43,6 +43,8 @@ function args(host: string): string[] {
     '--limit',
     host,
     '--plain',
+    // the cut waits for the copy job's command line, shown only with --verbose
+    '--verbose',
     '--yes',
     '-e',
     `device=${spareOf(host)}`,

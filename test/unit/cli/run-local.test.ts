@@ -113,7 +113,7 @@ describe('waptops run on local hosts', () => {
   it('Ctrl-C lets the running step finish, starts no new step, exits 130', async () => {
     const dir = await freshMarkers();
     const [file, ...args] = cliArgv(
-      ['run', BATCH, '-i', inventory, '--limit', 'h1', '-e', `dir=${dir}`, '-e', 'pause=2'],
+      ['run', BATCH, '-i', inventory, '--limit', 'h1', '-e', `dir=${dir}`, '-e', 'pause=2', '--verbose'],
       { privateRunLock: true },
     );
     const child = spawn(file as string, args, { env: { ...process.env, CI: 'true' } });
