@@ -57,7 +57,9 @@ program
   .option('--html <file>', 'write a self-contained HTML report')
   .option('--plain', 'plain lines even on a terminal')
   .option('--verbose', 'show each command as it runs and failures with their command')
-  .action(async (host: string, opts) => (await import('./doctor.js')).doctorCommand(host, opts));
+  .action(async (host: string, opts) =>
+    (await import('./doctor.js')).doctorCommand(host, { ...opts, verbose: opts.verbose || debugging() }),
+  );
 
 program
   .command('run')
@@ -84,7 +86,9 @@ program
   .option('--verbose', 'show each command as it runs and failures with their command')
   .option('--yes', 'confirm without asking (needed off a terminal for confirm: true playbooks)')
   .option('--plain', 'plain lines even on a terminal')
-  .action(async (playbook: string, opts) => (await import('./run.js')).runCommand(playbook, opts));
+  .action(async (playbook: string, opts) =>
+    (await import('./run.js')).runCommand(playbook, { ...opts, verbose: opts.verbose || debugging() }),
+  );
 
 program
   .command('report')
@@ -125,6 +129,11 @@ program
   .description('write the editor JSON Schemas of playbooks and inventories (--check: only compare)')
   .option('--check', 'exit 1 when a schema file is out of date')
   .action(async (opts) => (await import('./schemas.js')).schemasCommand(opts));
+
+/** `--debug` (before the subcommand) shows what `--verbose` shows, and stack traces. */
+function debugging(): boolean {
+  return Boolean(program.opts().debug);
+}
 
 function positiveInt(v: string): number {
   const n = Number(v);

@@ -159,6 +159,11 @@ export function htmlReport(run: RunRecord): string {
 `;
 }
 
+/** Writes the report page of `record` (a run's, or merged shards') to `file` atomically. */
+export function writeHtmlReport(file: string, record: RunRecord): Promise<void> {
+  return writeFileAtomic(file, htmlReport(record));
+}
+
 /** Collects events (timed by `now`) and writes the HTML report to `file` on `done()` (nothing if the run never started). */
 export function createHtmlWriter(file: string, now?: () => number): Renderer {
   const collector = createCollector(now);
@@ -166,7 +171,7 @@ export function createHtmlWriter(file: string, now?: () => number): Renderer {
     sink: collector.sink,
     async done() {
       const run = collector.record();
-      if (run) await writeFileAtomic(file, htmlReport(run));
+      if (run) await writeHtmlReport(file, run);
     },
   };
 }

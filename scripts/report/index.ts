@@ -4,7 +4,7 @@ import { createPlainRenderer } from './plain.js';
 import { printableEvent } from './printable.js';
 import type { Renderer, RendererOptions } from './types.js';
 
-export { createHtmlWriter, htmlReport } from './html.js';
+export { createHtmlWriter, htmlReport, writeHtmlReport } from './html.js';
 export { createJsonWriter } from './json.js';
 export { createJunitWriter } from './junit.js';
 export { createPlainRenderer } from './plain.js';
