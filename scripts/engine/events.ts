@@ -44,15 +44,7 @@ export type RunEvent =
     }
   | { kind: 'host:start'; host: string }
   | { kind: 'host:connect'; host: string; durationMs: number }
-  | {
-      kind: 'step:start';
-      host: string;
-      index: number;
-      name: string;
-      rescue: boolean;
-      /** The step's ignore_errors: a failure of it will be a warning. */
-      ignoreErrors?: boolean;
-    }
+  | { kind: 'step:start'; host: string; index: number; name: string; rescue: boolean }
   | { kind: 'cmd'; host: string; index: number; command: string }
   | { kind: 'output'; host: string; index: number; line: string }
   | { kind: 'progress'; host: string; index: number; done: number; total: number }

@@ -44,8 +44,7 @@ function deferred<T>(): Deferred<T> {
 /** How a task ends: its final title, and whether listr should mark it failed (with `error` below it). */
 interface Ending {
   title: string;
-  /** `ignored`: a failure the step's ignore_errors lets pass, drawn as a warning. */
-  status: StepStatus | 'ignored';
+  status: StepStatus;
   error?: string;
 }
 
@@ -69,7 +68,7 @@ function taskUntil(node: { wrapper: Deferred<Wrapper>; end: Deferred<Ending> }) 
     node.wrapper.resolve(w);
     const ending = await node.end.promise;
     w.title = redact(ending.title);
-    if (ending.status === 'skipped' || ending.status === 'ignored') w.skip();
+    if (ending.status === 'skipped') w.skip();
     if (ending.status === 'failed') throw new Error(redact(ending.error ?? 'failed'));
   };
 }
@@ -141,19 +140,29 @@ export function createTreeRenderer(opts: RendererOptions): Renderer {
   // Adds a step under its host: a one-task listr run silently (as listr does for returned subtasks),
   // its task attached to the host's subtasks so the host's renderer draws it (listr2 9 runs no task
   // added to a list that is already running).
-  const startStep = (host: HostNode, w: Wrapper, title: string, ignoreErrors: boolean): StepNode => {
+  const startStep = (host: HostNode, w: Wrapper, title: string): StepNode => {
     const node: StepNode = { wrapper: deferred(), end: deferred(), startedAt: now().getTime() };
-    // a step whose failure is ignored draws that failure as a skip without collapse: listr's yellow ⚠
-    const rendererOptions = ignoreErrors ? { collapseSkips: false, showSkipMessage: false } : {};
-    const one = w.newListr([{ title: redact(title), task: taskUntil(node) }], {
-      exitOnError: false,
-      rendererOptions,
-    });
+    const one = w.newListr([{ title: redact(title), task: taskUntil(node) }], { exitOnError: false });
     one.rendererClass = SilentRenderer;
     w.task.subtasks.push(...one.tasks);
     void one.run();
     host.step = node;
     return node;
+  };
+
+  // An ignored failure takes its step's place as a skip drawn without collapse: listr's yellow ⚠ and the
+  // title (listr reads a task's renderer options once, so the step's own task cannot change how it is drawn).
+  const endIgnored = (host: HostNode, w: Wrapper, step: Wrapper | undefined, title: string): void => {
+    const warning = w.newListr([{ title: redact(title), task: (_ctx: object, t: Wrapper) => t.skip() }], {
+      exitOnError: false,
+      rendererOptions: { collapseSkips: false, showSkipMessage: false },
+    });
+    warning.rendererClass = SilentRenderer;
+    const at = step ? w.task.subtasks.indexOf(step.task) : -1;
+    if (at >= 0) w.task.subtasks.splice(at, 1, ...warning.tasks);
+    else w.task.subtasks.push(...warning.tasks);
+    void warning.run();
+    host.step?.end.resolve({ title, status: 'ok' });
   };
 
   const apply = async (host: HostNode, e: RunEvent): Promise<void> => {
@@ -167,12 +176,8 @@ export function createTreeRenderer(opts: RendererOptions): Renderer {
         hostTask.output = `connected (${formatDuration(e.durationMs)})`;
         break;
       case 'step:start':
-        await startStep(
-          host,
-          hostTask,
-          `${stepTag(e.index, e.rescue, opts.stepCount)} ${e.name}`,
-          Boolean(e.ignoreErrors),
-        ).wrapper.promise;
+        await startStep(host, hostTask, `${stepTag(e.index, e.rescue, opts.stepCount)} ${e.name}`).wrapper
+          .promise;
         break;
       case 'cmd':
         if (step && opts.verbose) step.output = redact(`$ ${e.command}`);
@@ -189,8 +194,8 @@ export function createTreeRenderer(opts: RendererOptions): Renderer {
         const word = e.ignored ? 'ignored' : statusWord(e.status, e.check);
         const why = shown[0] && (e.status !== 'failed' || e.ignored) ? `: ${firstLine(shown[0])}` : '';
         const title = `${step?.title ?? e.name} — ${word} (${formatDuration(e.durationMs)})${why}`;
-        const status = e.ignored ? 'ignored' : e.status;
-        host.step?.end.resolve({ title, status, error: shown.join('\n') });
+        if (e.ignored) endIgnored(host, hostTask, step, title);
+        else host.step?.end.resolve({ title, status: e.status, error: shown.join('\n') });
         host.step = undefined;
         if (opts.diff && e.diffs.length > 0) after.push(`${e.host} ${e.name}:`, ...diffLines(e.diffs, p));
         break;

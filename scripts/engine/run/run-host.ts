@@ -32,14 +32,7 @@ async function runSteps(req: RunRequest, hr: HostRun, steps: Step[], rescue: boo
   let wouldChange = false;
   for (const [index, step] of steps.entries()) {
     if (req.signal.aborted) return false;
-    req.sink({
-      kind: 'step:start',
-      host,
-      index,
-      name: step.name,
-      rescue,
-      ...(step.ignore_errors ? { ignoreErrors: true } : {}),
-    });
+    req.sink({ kind: 'step:start', host, index, name: step.name, rescue });
     const started = Date.now();
     const notes: string[] = [];
     const action = registry[step.action] as Action;

@@ -45,16 +45,7 @@ export interface RunSpec {
 
 /** The events of one step, from step:start to step:end. */
 export function stepEvents(host: string, index: number, s: StepSpec, check = false): RunEvent[] {
-  const events: RunEvent[] = [
-    {
-      kind: 'step:start',
-      host,
-      index,
-      name: s.name,
-      rescue: s.rescue ?? false,
-      ...(s.ignored ? { ignoreErrors: true } : {}),
-    },
-  ];
+  const events: RunEvent[] = [{ kind: 'step:start', host, index, name: s.name, rescue: s.rescue ?? false }];
   for (const command of s.commands ?? []) events.push({ kind: 'cmd', host, index, command });
   for (const line of s.output ?? []) events.push({ kind: 'output', host, index, line });
   for (const [done, total] of s.progress ?? []) events.push({ kind: 'progress', host, index, done, total });
