@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../../scripts/report/html.js';
+import { registerSecret } from '../../../scripts/core/redact.js';
+import { createHtmlWriter, escapeHtml } from '../../../scripts/report/html.js';
 import { type CliResult, runCli } from '../../helpers/cli-process.js';
+import { runEvents } from '../../helpers/report/events.js';
 import { startTestSshd, type TestSshd } from '../../helpers/test-sshd.js';
 
 const PLAYBOOK = 'test/fixtures/playbooks/e2e/html-report.yml';
@@ -170,6 +172,23 @@ describe('html report in headless Chromium', () => {
     expect(text).not.toMatch(/url\(/i);
     expect(text).not.toMatch(/@import/i);
     expect(text).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+  });
+
+  it('never writes a registered secret', async () => {
+    registerSecret('S3cr3t-html');
+    const file = path.join(tmp, 'secret.html');
+    const w = createHtmlWriter(file);
+    const spec = {
+      hosts: [
+        { name: 'deb1', steps: [{ name: 'login', status: 'failed' as const, message: 'bad S3cr3t-html' }] },
+      ],
+      params: { password: 'S3cr3t-html' },
+    };
+    for (const e of runEvents(spec)) w.sink(e);
+    await w.done();
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('bad ***');
+    expect(text).not.toContain('S3cr3t-html');
   });
 
   it('escapes markup and shows control characters', () => {
