@@ -98,6 +98,7 @@ program
   .argument('<files...>', 'JSON reports written by waptops run --json')
   .option('--json <file>', 'write the merged JSON report')
   .option('--junit <file>', 'write the merged JUnit XML report')
+  .option('--html <file>', 'write the merged self-contained HTML report')
   .action(async (files: string[], opts) => (await import('./report.js')).reportMergeCommand(files, opts));
 
 program

@@ -1,7 +1,8 @@
-// `waptops report merge`: one recap, one exit code and one JSON/JUnit report from the reports of N shards.
+// `waptops report merge`: one recap, one exit code and one JSON/JUnit/HTML report from the reports of N shards.
 import { ExitCode } from '../core/errors.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { palette, recapLines, verdictLine } from '../report/format.js';
+import { writeHtmlReport } from '../report/html.js';
 import { junitXml } from '../report/junit.js';
 import { mergedRecord, mergeReports, readShardReport } from '../report/merge.js';
 
@@ -9,6 +10,7 @@ import { mergedRecord, mergeReports, readShardReport } from '../report/merge.js'
 export interface MergeCliOptions {
   json?: string;
   junit?: string;
+  html?: string;
 }
 
 /** Merges the reports, prints the recap and `RESULT:` line, writes the reports asked for, exits like one run. */
@@ -17,6 +19,7 @@ export async function reportMergeCommand(files: string[], opts: MergeCliOptions)
   const merged = mergeReports(shards);
   if (opts.json) await writeFileAtomic(opts.json, `${JSON.stringify(merged, null, 2)}\n`);
   if (opts.junit) await writeFileAtomic(opts.junit, junitXml(mergedRecord(merged)));
+  if (opts.html) await writeHtmlReport(opts.html, mergedRecord(merged));
   const p = palette(Boolean(process.stdout.isTTY) && process.env.CI !== 'true');
   const recaps = Object.values(merged.hosts).flatMap((h) => (h.recap ? [h.recap] : []));
   const hosts = Object.keys(merged.hosts).length;

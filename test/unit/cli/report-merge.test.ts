@@ -132,8 +132,25 @@ describe('report merge of --shard auto runs', () => {
     expect(codes.filter((c) => c === 2)).toHaveLength(1);
     const json = path.join(tmp, 'fail-merged.json');
     const junit = path.join(tmp, 'fail-merged.xml');
-    const merged = await runCli(['report', 'merge', ...shards, '--json', json, '--junit', junit]);
+    const html = path.join(tmp, 'fail-merged.html');
+    const merged = await runCli([
+      'report',
+      'merge',
+      ...shards,
+      '--json',
+      json,
+      '--junit',
+      junit,
+      '--html',
+      html,
+    ]);
     expect(merged.code).toBe(2);
+    // the merged HTML page has a recap row and a timeline lane for every host of every shard, and no script
+    const page = readFileSync(html, 'utf8');
+    for (const host of HOSTS)
+      expect(page.match(new RegExp(`data-host="${host}"`, 'g'))?.length).toBeGreaterThanOrEqual(2);
+    expect(page).toMatch(/<tr data-host="h2" class="failed">/);
+    expect(page).not.toMatch(/<script/i);
     expect(essence(read(json))).toEqual(essence(read(whole)));
     expect(resultLine(merged.stdout)).toBe(resultLine(single.stdout));
     expect(merged.stdout).toMatch(/^merged 4 report\(s\) of batch: 6 host\(s\)\nRECAP\n/);
