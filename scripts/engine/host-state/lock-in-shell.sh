@@ -16,10 +16,20 @@ __waptops_lock="$__waptops_lock/waptops.lock"
 if ! [ -r "$__waptops_lock" ] || ! command exec 9<"$__waptops_lock"; then
   echo "ERROR cannot open $__waptops_lock"
 elif ! flock -n 9; then
-  echo "BUSY $(cat "$__waptops_lock.info" 2>/dev/null)"
+  # The holder writes its line right after its flock: an empty read is retried briefly.
+  __waptops_info=
+  for __waptops_try in 1 2 3 4 5; do
+    IFS= read -r __waptops_info 2>/dev/null <"$__waptops_lock.info"
+    [ -n "$__waptops_info" ] && break
+    sleep 0.05
+  done
+  echo "BUSY $__waptops_info"
   exec 9<&-
 else
-  echo "LOCKED $(cat "$__waptops_lock.info" 2>/dev/null)"
+  # The previous holder is read with a builtin and this run written at once: no process runs in between.
+  __waptops_info=
+  IFS= read -r __waptops_info 2>/dev/null <"$__waptops_lock.info"
   # shellcheck disable=SC2154 # set by the code that sends this text
   printf '%s\n' "$__waptops_holder" >"$__waptops_lock.info"
+  echo "LOCKED $__waptops_info"
 fi

@@ -22,13 +22,17 @@ export interface HeldLock {
 
 // The holder keeps fd 9 locked while it waits for EOF on stdin; a dropped connection ends it,
 // so the kernel frees the lock. A leftover .info with a free lock is the trace of a stale holder.
+// The holder's line is written right after its flock (a builtin read, no process in between), and a
+// refused run retries an empty read briefly, so it names the holder.
 const LOCK_SCRIPT = `d=/run/lock; [ -d "$d" ] && [ -w "$d" ] || d=/tmp
 f="$d/waptops.lock"; umask 000
 [ -e "$f" ] || : > "$f" 2>/dev/null; [ -e "$f.info" ] || : > "$f.info" 2>/dev/null
 exec 9<"$f" || { echo "ERROR cannot open $f"; exit 1; }
-if ! flock -n 9; then echo "BUSY $(cat "$f.info" 2>/dev/null)"; exit 0; fi
-echo "LOCKED $(cat "$f.info" 2>/dev/null)"
-printf '%s\\n' "$1" > "$f.info"
+if ! flock -n 9; then
+  i=; for t in 1 2 3 4 5; do IFS= read -r i 2>/dev/null < "$f.info"; [ -n "$i" ] && break; sleep 0.05; done
+  echo "BUSY $i"; exit 0
+fi
+i=; IFS= read -r i 2>/dev/null < "$f.info"; printf '%s\\n' "$1" > "$f.info"; echo "LOCKED $i"
 cat >/dev/null
 : > "$f.info"`;
 
