@@ -1,8 +1,7 @@
 // `waptops list`: the playbooks a person can run, with their description and params.
-import path from 'node:path';
 import { loadPlaybook } from '../engine/load/load-playbook.js';
 import type { ParamSpec, Playbook } from '../engine/model.js';
-import { playbooksDir, runbookNames } from './paths.js';
+import { playbookFiles } from './paths.js';
 
 function describeParam(name: string, spec: ParamSpec, required: boolean): string {
   const bits = [spec.type ?? 'any'];
@@ -20,10 +19,9 @@ function requiredParams(p: Playbook): Set<string> {
   );
 }
 
-/** Loads every playbook in the playbooks directory (validating each). */
+/** Loads the playbook each name reaches (validating each), sorted by name. */
 export function allPlaybooks(): Playbook[] {
-  const dir = playbooksDir();
-  return runbookNames().map((n) => loadPlaybook(path.relative(process.cwd(), path.join(dir, `${n}.yml`))));
+  return [...playbookFiles().values()].map((f) => loadPlaybook(f));
 }
 
 /** Prints the playbooks, as text or JSON. */

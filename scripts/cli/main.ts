@@ -1,7 +1,7 @@
 // The `waptops` command line: parses argv and hands each subcommand to its own module.
 import { Command, Option } from 'commander';
 import { fail } from './fail.js';
-import { packageVersion } from './paths.js';
+import { packageVersion, usePlaybooksOption } from './paths.js';
 
 const sshConfigHelp =
   'OpenSSH client config filling what the inventory leaves unset (default ~/.ssh/config; none: no file)';
@@ -18,6 +18,11 @@ const program = new Command('waptops')
   .description('Typed, tested playbooks for WAPT server operations')
   .version(packageVersion(), '-V, --version')
   .option('--debug', 'show stack traces')
+  .option(
+    '--playbooks <dir>',
+    'look playbook names up here first (else $WAPTOPS_PLAYBOOKS), then ./playbooks, then the shipped ones',
+  )
+  .hook('preAction', (cmd) => usePlaybooksOption(cmd.opts().playbooks))
   .showHelpAfterError('(run waptops help for usage)')
   .helpCommand(false)
   .exitOverride((err) => {
@@ -33,7 +38,7 @@ program
 program
   .command('validate')
   .description(
-    'check playbooks and inventories (default: playbooks/*.yml, inventory/*.yml and inventory/*.ini)',
+    'check playbooks and inventories (default: every playbook a name reaches, inventory/*.yml and *.ini, the configured one)',
   )
   .argument('[files...]')
   .option('--ssh-config <file>', sshConfigHelp)
@@ -65,7 +70,10 @@ program
   .command('run')
   .description('run a playbook (a name from playbooks/ or a path)')
   .argument('<playbook>')
-  .option('-i, --inventory <file>', 'inventory file (default inventory/lab.yml, else inventory/hosts.yml)')
+  .option(
+    '-i, --inventory <file>',
+    'inventory file (default inventory/lab.yml, inventory/hosts.yml, else $XDG_CONFIG_HOME/waptops/hosts.yml)',
+  )
   .option('--ssh-config <file>', sshConfigHelp)
   .option('-l, --limit <pattern>', 'hosts, groups or globs, comma separated; !x excludes')
   .option('-e, --extra <key=value>', 'a playbook param (repeatable)', collect, [])

@@ -6,34 +6,54 @@ import { isIniInventory, loadInventory } from '../engine/load/load-inventory.js'
 import { loadPlaybook } from '../engine/load/load-playbook.js';
 import { OS_VARS_FILE, readOsVars } from '../engine/load/os-vars.js';
 import { sshConfigOption } from './inventory.js';
-import { playbooksDir } from './paths.js';
+import { configDir, playbookDirs, playbookFiles, shownPath } from './paths.js';
 
-function defaultFiles(): string[] {
-  const files = (dir: string, pattern: RegExp) =>
-    existsSync(dir)
-      ? readdirSync(dir)
-          .filter((f) => pattern.test(f))
-          .sort()
-          .map((f) => path.join(dir, f))
-      : [];
-  const playbooks = path.relative(process.cwd(), playbooksDir()) || 'playbooks';
-  return [...files(playbooks, /\.ya?ml$/), ...files('inventory', /\.(ya?ml|ini)$/)];
-}
+type Kind = 'inventory' | 'os-vars' | 'playbook';
 
 /** True when a file is an inventory: it lives in an `inventory` directory, or it is an Ansible INI file. */
 export function isInventoryFile(file: string): boolean {
   return path.basename(path.dirname(path.resolve(file))) === 'inventory' || isIniInventory(file);
 }
 
-/** Validates the given files (default: all playbooks and inventories); exits 1 on any problem. */
+function kindOf(file: string): Kind {
+  if (isInventoryFile(file)) return 'inventory';
+  return path.basename(file) === OS_VARS_FILE ? 'os-vars' : 'playbook';
+}
+
+/** What runs without arguments: each playbook directory's os-vars.yml, the playbook each name reaches,
+ * inventory/*.yml and *.ini, and the inventory in the configuration directory. */
+function defaultTargets(): [string, Kind][] {
+  const existing = (files: string[]) => files.filter((f) => existsSync(f));
+  const inventories = existsSync('inventory')
+    ? readdirSync('inventory')
+        .filter((f) => /\.(ya?ml|ini)$/.test(f))
+        .sort()
+        .map((f) => path.join('inventory', f))
+    : [];
+  return [
+    ...existing(playbookDirs().map((d) => shownPath(path.join(d, OS_VARS_FILE)))).map((f): [string, Kind] => [
+      f,
+      'os-vars',
+    ]),
+    ...[...playbookFiles().values()].map((f): [string, Kind] => [f, 'playbook']),
+    ...existing([...inventories, shownPath(path.join(configDir(), 'hosts.yml'))]).map((f): [string, Kind] => [
+      f,
+      'inventory',
+    ]),
+  ];
+}
+
+/** Validates the given files (default: defaultTargets()); exits 1 on any problem. */
 export function validateCommand(files: string[], opts: { sshConfig?: string } = {}): void {
-  const targets = files.length > 0 ? files : defaultFiles();
-  const sshConfig = targets.some(isInventoryFile) ? sshConfigOption(opts.sshConfig) : undefined;
+  const targets = files.length > 0 ? files.map((f): [string, Kind] => [f, kindOf(f)]) : defaultTargets();
+  const sshConfig = targets.some(([, kind]) => kind === 'inventory')
+    ? sshConfigOption(opts.sshConfig)
+    : undefined;
   const problems: Problem[] = [];
-  for (const file of targets) {
+  for (const [file, kind] of targets) {
     try {
-      if (isInventoryFile(file)) loadInventory(file, { sshConfig });
-      else if (path.basename(file) === OS_VARS_FILE) readOsVars(file);
+      if (kind === 'inventory') loadInventory(file, { sshConfig });
+      else if (kind === 'os-vars') readOsVars(file);
       else loadPlaybook(file);
       process.stdout.write(`ok  ${file}\n`);
     } catch (e) {
