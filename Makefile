@@ -5,20 +5,26 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 WAPTOPS := node dist/bin/waptops.js
 LAB_DIR ?= /var/lib/waptops-lab
+# The Node majors the unit suite runs on (test/setup/node-runtime.sh pins each), and the one the lab suite runs on.
+NODE_VERSIONS := 20 22 24
+LAB_NODE := 24
+UNIT_ON_NODES := $(addprefix test-unit-node,$(NODE_VERSIONS))
+VITEST := node node_modules/vitest/vitest.mjs run
 # Keep what the user typed literally: `$(...)` in a value is text, not a make function.
 RUNBOOK_VARS := HOST HOSTS ARGS DEVICE PACKAGE CERT KEY FINGERPRINT
 $(foreach v,$(RUNBOOK_VARS),$(if $(filter command line environment,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
 export $(RUNBOOK_VARS)
 
 
-.PHONY: help deps lab-deps shellcheck build lint typecheck schemas schemas-check test test-unit test-lab bench \
+.PHONY: help deps lab-deps shellcheck build lint typecheck schemas schemas-check test test-unit $(UNIT_ON_NODES) test-lab bench \
 	lab-up lab-down lab-status demo health restart-nginx check-443 reset-password postconf \
 	regenerate-cert upload-package remove-stolen-cert fix-duplicate-uuid deploy-signing-cert rotate-signing-key lint-repo doctor \
 	migrate-repo migrate-repo-finalize
 
 help:
 	@echo 'make demo                      bring the lab up and run the main job on deb1'
-	@echo 'make test                      lint, typecheck, unit tests over a real sshd, lab tests'
+	@echo 'make test                      lint, typecheck, unit tests over a real sshd on Node 20, 22, 24, lab tests on 24'
+	@echo 'make test-unit-node22          the unit suite on one Node (20, 22, 24; fetched from the npm registry if needed)'
 	@echo 'make health HOST=deb1          read-only health check of a WAPT server'
 	@echo 'make doctor HOST=deb1          every read-only check, with the guide section and the fix'
 	@echo 'make migrate-repo HOST=deb1 DEVICE=/dev/sdb1 [ARGS=--check]   move the repository to a partition'
@@ -35,9 +41,10 @@ $(NODE_MODULES): package.json package-lock.json
 
 # Debian packages the tests need: a real sshd, sudo for become, acl/attr, tmux for the terminal tests,
 # chromium for the HTML report's test, passlib for the password-hash agreement tests, zsh for the
-# completion tests, ansible-core and iproute2 for the fan-out benchmark's test (no test may skip for want of one).
+# completion tests, ansible-core and iproute2 for the fan-out benchmark's test (no test may skip for want of one),
+# a C++ toolchain for ssh2's native crypto binding and cpu-features (built for each Node the tests run on).
 deps: $(NODE_MODULES)
-	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 python3-passlib e2fsprogs xfsprogs util-linux time libxml2-utils iproute2 ansible-core zsh chromium
+	@bash test/setup/debian-packages.sh openssh-server openssh-client sudo acl attr tmux python3 python3-passlib e2fsprogs xfsprogs util-linux time libxml2-utils iproute2 ansible-core zsh chromium g++ make
 
 shellcheck:
 	@bash test/setup/debian-packages.sh shellcheck
@@ -55,6 +62,7 @@ build: $(NODE_MODULES)
 # The lab's stand-ins named as WAPT names them (no .sh) are checked by their own #! line.
 lint: $(NODE_MODULES) shellcheck
 	npx biome check .
+	shellcheck test/setup/*.sh
 	shellcheck -s sh scripts/actions/*.sh scripts/engine/host-state/*.sh scripts/lab/*.sh scripts/bench/fanout/*.sh playbooks/scripts/*.sh $$(find scripts/lab/rootfs -name '*.sh')
 	shellcheck scripts/lab/rootfs/base/usr/bin/* scripts/lab/rootfs/base/opt/wapt/bin/python scripts/lab/rootfs/base/opt/wapt/lab/selinux/*
 	shellcheck -s bash scripts/cli/completion/waptops.bash
@@ -73,14 +81,17 @@ schemas-check: build
 test-unit: deps build
 	npx vitest run --project unit
 
-# Lab tests need root; under CI=true they must run (a lab that cannot start fails the run).
+# The unit suite on one Node major, e.g. `make test-unit-node22`: that node runs vitest and every CLI it spawns.
+$(UNIT_ON_NODES): test-unit-node%: deps build
+	@bash test/setup/with-node.sh $* $(VITEST) --project unit
+
+# Lab tests need root; under CI=true they must run (a lab that cannot start fails the run). They run on LAB_NODE.
 test-lab: lab-deps build
 	@if [ "$$(id -u)" -ne 0 ] && [ "$${CI:-}" != true ]; then \
 	  echo 'lab tests skipped: they need root (systemd-nspawn, network namespaces, loop devices)'; \
-	else npx vitest run --project lab; fi
+	else bash test/setup/with-node.sh $(LAB_NODE) $(VITEST) --project lab; fi
 
-test: deps lab-deps lint typecheck schemas-check
-	npx vitest run --project unit
+test: deps lab-deps lint typecheck schemas-check $(UNIT_ON_NODES)
 	@$(MAKE) --no-print-directory test-lab
 
 bench: deps build

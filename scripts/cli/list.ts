@@ -30,6 +30,7 @@ export function listCommand(opts: { json?: boolean }): void {
   if (opts.json) {
     const out = books.map((b) => ({
       name: b.name,
+      file: b.file,
       description: b.description,
       hosts: b.hosts,
       confirm: b.confirm,

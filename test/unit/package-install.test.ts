@@ -2,6 +2,7 @@
 // `waptops` works from any directory, finds the shipped playbooks, lets the user's own directories override
 // them, takes its default inventory from $XDG_CONFIG_HOME/waptops, and reads its host scripts beside the
 // installed code. The install runs no build (the tarball carries the compiled code, no TypeScript).
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -36,12 +37,16 @@ function unrelatedDir(name: string): string {
 /** The environment of a user whose home is the test's own (no real ~/.config read). */
 const userEnv = (extra: Record<string, string> = {}) => ({ HOME: home, XDG_CONFIG_HOME: '', ...extra });
 
-/** The description `list --json` gives for a playbook name. */
+/** The description `list --json` gives for a playbook name (and checks the file it names holds it). */
 async function descriptionOf(cwd: string, name: string, args: string[] = [], env = userEnv()) {
   const r = await runInstalled(pkg, cwd, [...args, 'list', '--json'], env);
   expect(r.code, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as { name: string; description: string }[]).find((b) => b.name === name)
-    ?.description;
+  const book = (JSON.parse(r.stdout) as { name: string; file: string; description: string }[]).find(
+    (b) => b.name === name,
+  );
+  const text = readFileSync(path.resolve(cwd, book?.file ?? ''), 'utf8');
+  expect(parse(text).description).toBe(book?.description);
+  return book?.description;
 }
 
 /** A copy of the shipped health playbook under `dir`, with its own description. */
@@ -79,6 +84,18 @@ describe('the installed package', () => {
     for (const dev of ['typescript', 'vitest', '@biomejs']) {
       expect(existsSync(path.join(installed, 'node_modules', dev)), dev).toBe(false);
     }
+  });
+
+  it("built ssh2's native crypto binding and cpu-features for the Node running the tests", () => {
+    const addons = ['ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', 'cpu-features'].map((m) =>
+      path.join(installed, 'node_modules', m),
+    );
+    const loaded = execFileSync(
+      process.execPath,
+      ['-e', `${JSON.stringify(addons)}.forEach((m) => require(m)); console.log(process.version)`],
+      { encoding: 'utf8' },
+    );
+    expect(loaded.trim()).toBe(process.version);
   });
 
   it('answers --version from an unrelated directory', async () => {
