@@ -30,6 +30,29 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
+/** A run of the hostile playbook (with its 1 GiB step or not) under /usr/bin/time, with the controller's peak RSS in KiB. */
+function peakRun(big: boolean, json: string) {
+  const [file, ...argv] = cliArgv([
+    'run',
+    PLAYBOOK,
+    '-i',
+    inventory,
+    '--plain',
+    '-e',
+    `big=${big}`,
+    '--json',
+    json,
+  ]);
+  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', file as string, ...argv], {
+    env: { ...process.env, CI: 'true', XDG_STATE_HOME: path.join(tmp, 'state') },
+    maxBuffer: 16 << 20,
+    encoding: 'utf8',
+  });
+  const kib = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1]);
+  expect(kib, r.stderr).toBeGreaterThan(0);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, kib };
+}
+
 describe('a hostile host', () => {
   it('escape sequences and invalid UTF-8 are shown escaped in the log, and the JSON and JUnit reports stay valid', async () => {
     const json = path.join(tmp, 'report.json');
@@ -56,31 +79,23 @@ describe('a hostile host', () => {
     execFileSync('xmllint', ['--noout', junit]);
   });
 
-  it('1 GiB of output is capped with a note, and the controller stays under 300 MB', async () => {
+  it('1 GiB of output is capped with a note, and the controller grows by under 300 MB over a run without it', async () => {
+    const without = peakRun(false, path.join(tmp, 'small.json'));
+    expect(without.status, without.stdout + without.stderr).toBe(0);
     const json = path.join(tmp, 'big.json');
-    const [file, ...argv] = cliArgv([
-      'run',
-      PLAYBOOK,
-      '-i',
-      inventory,
-      '--plain',
-      '-e',
-      'big=true',
-      '--json',
-      json,
-    ]);
-    const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', file as string, ...argv], {
-      env: { ...process.env, CI: 'true', XDG_STATE_HOME: path.join(tmp, 'state') },
-      maxBuffer: 16 << 20,
-      encoding: 'utf8',
-    });
+    const r = peakRun(true, json);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/RESULT: 1 host ok/);
     expect(r.stdout.length).toBeLessThan(1 << 20);
-    const kib = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1]);
-    expect(kib).toBeGreaterThan(0);
-    expect(kib, `controller peak RSS ${kib} KiB`).toBeLessThan(300 * 1024);
-    console.log(`[hostile-host] 1 GiB of output: controller peak RSS ${Math.round(kib / 1024)} MiB`);
+    // A kept copy of the output would be at least 1 GiB; the young generation V8 sizes for a busy process
+    // (larger on Node 24) is the rest of the growth.
+    const grew = r.kib - without.kib;
+    expect(grew, `controller peak RSS ${r.kib} KiB, ${without.kib} KiB without the 1 GiB`).toBeLessThan(
+      300 * 1024,
+    );
+    console.log(
+      `[hostile-host] 1 GiB of output on Node ${process.version}: controller peak RSS ${Math.round(r.kib / 1024)} MiB (${Math.round(without.kib / 1024)} MiB without it)`,
+    );
     const step = JSON.parse(readFileSync(json, 'utf8')).hosts.box1.steps[2];
     expect(step.data.stdout).toMatch(
       /\[waptops: 10\d{8} characters of output left out; the first and last 2097152 are kept\]/,
