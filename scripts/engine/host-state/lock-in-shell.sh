@@ -7,10 +7,11 @@
 __waptops_lock=/run/lock
 [ -d "$__waptops_lock" ] && [ -w "$__waptops_lock" ] || __waptops_lock=/tmp
 __waptops_lock="$__waptops_lock/waptops.lock"
+# Made when missing, in append mode: a run starting at the same moment never empties what another wrote.
 (
   umask 000
-  [ -e "$__waptops_lock" ] || : >"$__waptops_lock" 2>/dev/null
-  [ -e "$__waptops_lock.info" ] || : >"$__waptops_lock.info" 2>/dev/null
+  [ -e "$__waptops_lock" ] || : >>"$__waptops_lock" 2>/dev/null
+  [ -e "$__waptops_lock.info" ] || : >>"$__waptops_lock.info" 2>/dev/null
 )
 # `command` keeps a failed redirection from ending the shell, as it would for the special builtin exec.
 if ! [ -r "$__waptops_lock" ] || ! command exec 9<"$__waptops_lock"; then

@@ -23,10 +23,11 @@ export interface HeldLock {
 // The holder keeps fd 9 locked while it waits for EOF on stdin; a dropped connection ends it,
 // so the kernel frees the lock. A leftover .info with a free lock is the trace of a stale holder.
 // The holder's line is written right after its flock (a builtin read, no process in between), and a
-// refused run retries an empty read briefly, so it names the holder.
+// refused run retries an empty read briefly, so it names the holder. Files are made in append mode, so
+// a run starting at the same moment never empties the line another has just written.
 const LOCK_SCRIPT = `d=/run/lock; [ -d "$d" ] && [ -w "$d" ] || d=/tmp
 f="$d/waptops.lock"; umask 000
-[ -e "$f" ] || : > "$f" 2>/dev/null; [ -e "$f.info" ] || : > "$f.info" 2>/dev/null
+[ -e "$f" ] || : >> "$f" 2>/dev/null; [ -e "$f.info" ] || : >> "$f.info" 2>/dev/null
 exec 9<"$f" || { echo "ERROR cannot open $f"; exit 1; }
 if ! flock -n 9; then
   i=; for t in 1 2 3 4 5; do IFS= read -r i 2>/dev/null < "$f.info"; [ -n "$i" ] && break; sleep 0.05; done
@@ -78,7 +79,7 @@ export async function acquireLock(t: Transport, holder: LockHolder): Promise<Hel
     const stale = info ? parseHolder(info) : undefined;
     return { stale, release: held.release };
   }
-  await held.release();
+  await held.giveUp();
   if (word === 'BUSY') {
     throw new LockError(
       `${t.host}: locked by ${describeHolder(parseHolder(info))}`,
@@ -88,10 +89,11 @@ export async function acquireLock(t: Transport, holder: LockHolder): Promise<Hel
   throw new LockError(`${t.host}: cannot take the run lock: ${held.line || 'no answer'}`);
 }
 
-/** A lock attempt: the first line it printed, and how to let go. */
+/** A lock attempt: the first line it printed, how to let go of a lock it took, and how to end one that did not. */
 interface LockAttempt {
   line: string;
   release(): Promise<void>;
+  giveUp(): Promise<void>;
 }
 
 async function lockInShell(t: Transport, holder: LockHolder): Promise<LockAttempt> {
@@ -103,10 +105,12 @@ async function lockInShell(t: Transport, holder: LockHolder): Promise<LockAttemp
     release: async () => {
       await runInShell(raw(UNLOCK_IN_SHELL)).catch(() => undefined); // a lost shell has freed it already
     },
+    // A refused attempt closed its fd already; clearing the holder's line here would erase another run's.
+    giveUp: async () => {},
   };
 }
 
 async function lockInProcess(t: Transport, holder: LockHolder): Promise<LockAttempt> {
   const proc: HeldProcess = await t.hold(sh`sh -c ${LOCK_SCRIPT} waptops-lock ${JSON.stringify(holder)}`);
-  return { line: await proc.firstLine, release: () => proc.release() };
+  return { line: await proc.firstLine, release: () => proc.release(), giveUp: () => proc.release() };
 }

@@ -54,6 +54,22 @@ describe('the run lock held by the login shell', () => {
     await second.release();
   });
 
+  it('refused attempts, many at once, each name the holder and leave its line in place', async () => {
+    const first = await acquireLock(await connected(), holder('grace'));
+    const attempts = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(async (i) =>
+        acquireLock(await connected(), holder(`other${i}`)).then(
+          () => 'locked',
+          (e: Error) => e.message,
+        ),
+      ),
+    );
+    for (const a of attempts) expect(a).toMatch(/locked by grace@box pid 7 running p/);
+    const again = await acquireLock(await connected(), holder('heidi')).catch((e: Error) => e.message);
+    expect(again).toMatch(/locked by grace@box/);
+    await first.release();
+  });
+
   it('is freed when the connection ends without a release, and the next run sees the stale holder', async () => {
     const t = await connected();
     await acquireLock(t, holder('carol'));
