@@ -32,9 +32,19 @@ export async function openReports(choice: ReportChoice): Promise<Renderer> {
     verbose: Boolean(choice.verbose),
     stepCount: choice.stepCount,
   });
+  // The file reports read one clock per event, so their times agree to the millisecond.
+  let eventTime = Date.now();
+  const eventClock = () => eventTime;
   const files: Renderer[] = [];
-  if (choice.json) files.push(createJsonWriter(choice.json));
+  if (choice.json) files.push(createJsonWriter(choice.json, eventClock));
   if (choice.junit) files.push(createJunitWriter(choice.junit));
-  if (choice.html) files.push(createHtmlWriter(choice.html));
-  return combineRenderers(screen, ...files);
+  if (choice.html) files.push(createHtmlWriter(choice.html, eventClock));
+  const all = combineRenderers(screen, ...files);
+  return {
+    sink: (e) => {
+      eventTime = Date.now();
+      all.sink(e);
+    },
+    done: all.done,
+  };
 }
