@@ -36,7 +36,8 @@ export function openTerminal(
     String(cols),
     '-y',
     String(rows),
-    `${exports.join(' ')} ${command}; echo __EXIT__$?; sleep 600`,
+    // A terminal as a person has it: CI=true (set when the tests run in CI) would turn the tree off.
+    `unset CI; ${exports.join(' ')} ${command}; echo __EXIT__$?; sleep 600`,
   );
   const screen = () => tmux('capture-pane', '-p', '-t', 'main').replace(/\n+$/, '');
   return {
