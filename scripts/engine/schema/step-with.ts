@@ -1,5 +1,4 @@
 // Checks a step's `with` against its action's schema: statically (expressions set aside) and once resolved.
-import type { TSchema } from '@sinclair/typebox';
 import type { ValidateFunction } from 'ajv';
 import type { Action } from '../../actions/types.js';
 import type { Problem } from '../../core/errors.js';
@@ -10,16 +9,9 @@ import { type Locator, schemaProblems, yamlLocator } from './problems.js';
 import { validatorOf } from './validators.js';
 import { type KeyPath, pointerToPath, type YamlSource } from './yaml-source.js';
 
-const compiled = new WeakMap<TSchema, ValidateFunction>();
-
 // Scalars are converted to the type the schema asks for (`argv: [sleep, 2]`, a number from an expression).
 function validatorFor(action: Action): ValidateFunction {
-  let validate = compiled.get(action.schema);
-  if (!validate) {
-    validate = validatorOf('with', action.schema);
-    compiled.set(action.schema, validate);
-  }
-  return validate;
+  return validatorOf('with', action.schema);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -21,6 +21,8 @@ export function compiledFile(kind: ValidatorKind): string {
 const require = createRequire(import.meta.url);
 const compiled = new Map<ValidatorKind, Record<string, ValidateFunction> | null>();
 const atRunTime = new Map<string, ValidateFunction>();
+// Per schema object: its key is hashed once, however often a loader asks for it.
+const byObject = new Map<ValidatorKind, WeakMap<object, ValidateFunction>>();
 const instances = new Map<ValidatorKind, Ajv>();
 
 /** An ajv instance set up the way every waptops schema is checked (all errors, with schemas attached). */
@@ -48,6 +50,19 @@ function precompiled(kind: ValidatorKind, key: string): ValidateFunction | undef
 
 /** The validator of `schema` checked as `kind`; compiled once per process when the build did not. */
 export function validatorOf(kind: ValidatorKind, schema: object): ValidateFunction {
+  let seen = byObject.get(kind);
+  if (!seen) {
+    seen = new WeakMap();
+    byObject.set(kind, seen);
+  }
+  const known = seen.get(schema);
+  if (known) return known;
+  const validate = lookUpOrCompile(kind, schema);
+  seen.set(schema, validate);
+  return validate;
+}
+
+function lookUpOrCompile(kind: ValidatorKind, schema: object): ValidateFunction {
   const key = validatorKey(kind, schema);
   const ready = precompiled(kind, key) ?? atRunTime.get(key);
   if (ready) return ready;
